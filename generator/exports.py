@@ -1,0 +1,43 @@
+"""Stage 4, site: the catalogue's open data, ``api/papers.json``.
+
+Pure: a catalogue in, file contents out (path relative to the site → text).
+JSON is written with sorted, stable content and ``<``, ``>`` and ``&`` escaped
+as ``\\u003c`` etc., so the files are safe even if inlined into HTML.
+"""
+
+from __future__ import annotations
+
+import json
+
+from generator.catalogue import Catalogue
+from generator.records import Paper
+
+
+def paper_export(paper: Paper) -> dict:
+    """One paper as open data."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "url": f"papers/{paper.id}/",
+        "abstract": paper.abstract,
+        "date": paper.date,
+        "authors_count": paper.authors_count,
+        "organisation": paper.organisation,
+        "upvotes": paper.upvotes,
+        "topics": list(paper.topics),
+        "code": [{"url": link.url, "kind": link.kind} for link in paper.all_links],
+        "sources": list(paper.sources),
+        "arxiv_id": paper.arxiv_id,
+        "added": paper.added,
+    }
+
+
+def safe_json(data: object) -> str:
+    """Deterministic JSON with HTML-significant characters escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def write_exports(catalogue: Catalogue) -> dict[str, str]:
+    """Every export file: site-relative path → text."""
+    return {"api/papers.json": safe_json([paper_export(paper) for paper in catalogue.papers])}

@@ -1,0 +1,65 @@
+"""Shared fixtures: build real sites with MkDocs into temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+SITE_FILES = ("mkdocs.yml", "docs", "overrides")
+
+
+def make_project(target: Path, catalogue: Path) -> Path:
+    """A project folder with the real site configuration and the given catalogue."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SITE_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    shutil.copytree(catalogue, target / "catalogue")
+    return target
+
+
+def mkdocs_build(project: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build --strict``; the site goes to ``project/site``."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site"), *extra],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+
+
+def run_generator(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *arguments], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory) -> Path:
+    """The fixture catalogue built once with ``mkdocs build --strict``; returns the site folder."""
+    project = make_project(tmp_path_factory.mktemp("mini"), FIXTURES / "mini" / "catalogue")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real catalogue built once with ``mkdocs build --strict``; returns the site folder."""
+    project = make_project(tmp_path_factory.mktemp("real"), REPO / "catalogue")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
