@@ -3,13 +3,14 @@
 Each topic carries up to three lists of case-insensitive Python regexes and a threshold:
 
 * ``title``: one match anywhere in the title is enough to tag the paper;
-* ``abstract``: matches in the abstract are counted (overlapping matches of several
-  patterns count once) and the paper is tagged when there are at least ``min_hits``
-  of them (default 2), so a topic mentioned once in passing does not tag it;
-* ``exclude``: text these match is blanked out of title and abstract before the
-  other patterns of the same topic are tried, so "programming language" never
-  counts as evidence for ``multilingual`` while a real hit elsewhere still does;
-* ``min_hits``: an integer >= 1, the abstract threshold of that topic.
+* ``abstract``: the abstract is split into sentences (at ``.``, ``!`` or ``?`` followed by
+  white space and a capital, digit or opening mark) and the paper is tagged when at least
+  ``min_hits`` sentences contain a match of any of these patterns, so a topic mentioned once
+  in passing does not tag it and "mixture of experts (MoE)" counts once, not twice;
+* ``exclude``: text these match is blanked out of title and abstract before the other
+  patterns of the same topic are tried, so "programming languages" never counts as evidence
+  for ``multilingual`` while a real hit elsewhere in the paper still does;
+* ``min_hits``: an integer >= 1, the abstract threshold of that topic (default 2).
 
 A curator's per-paper ``topics_add`` / ``topics_remove`` lists win over the rules
 (:func:`apply_overrides`). This module is pure: the YAML is loaded elsewhere and

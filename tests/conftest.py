@@ -28,22 +28,32 @@ def make_project(target: Path, catalogue: Path) -> Path:
     return target
 
 
+def environment(extra: dict | None = None) -> dict:
+    """Subprocess environment that imports the generator from this checkout."""
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "NO_MKDOCS_2_WARNING": "1", **(extra or {})}
+
+
 def mkdocs_build(project: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real ``mkdocs build --strict``; the site goes to ``project/site``."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site"), *extra],
         cwd=project,
         capture_output=True,
         text=True,
-        env=environment,
+        env=environment(env),
         check=False,
     )
 
 
 def run_generator(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *arguments], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "generator", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment(),
+        check=False,
     )
 
 
