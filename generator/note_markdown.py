@@ -121,7 +121,14 @@ class NoteExtension(Extension):
 
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["admonition", "tables", "sane_lists", "pymdownx.highlight", "pymdownx.superfences", NoteExtension()],
+        extensions=[
+            "admonition",
+            "tables",
+            "sane_lists",
+            "pymdownx.highlight",
+            "pymdownx.superfences",
+            NoteExtension(),
+        ],
         extension_configs={
             "tables": {"use_align_attribute": True},
             "pymdownx.highlight": {"use_pygments": False},

@@ -19,6 +19,7 @@ from generator.records import Paper
 from generator.text import escape, render_inline
 from generator.topics import Topic
 
+
 @dataclass(frozen=True)
 class Repository:
     """Where the catalogue lives on GitHub: ``https://github.com/<owner>/<repo>`` and its branch."""
@@ -128,4 +129,3 @@ def render_recent_notes(notes: Sequence[Note], papers: Mapping[str, Paper], *, p
     if not rows:
         return ""
     return '<h2 id="recent-notes">Recently noted</h2>\n<ol class="paper-list">\n' + "\n".join(rows) + "\n</ol>\n"
-

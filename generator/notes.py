@@ -141,12 +141,16 @@ def _check_topics(document: Document, value: object, topic_ids: frozenset[str], 
         return ()
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         problems.append(
-            Problem(document.path, document.line("topics"), "topics", f"expected a list of topic ids, got {_text(value)}")
+            Problem(
+                document.path, document.line("topics"), "topics", f"expected a list of topic ids, got {_text(value)}"
+            )
         )
         return ()
     for index, topic_id in enumerate(value):
         if topic_id not in topic_ids:
-            problems.append(Problem(document.path, document.line("topics", index), "topics", f"unknown topic {topic_id!r}"))
+            problems.append(
+                Problem(document.path, document.line("topics", index), "topics", f"unknown topic {topic_id!r}")
+            )
     return tuple(topic_id for topic_id in value if topic_id in topic_ids)
 
 
@@ -177,9 +181,7 @@ def note_from_text(
     return note, []
 
 
-def read_notes(
-    root: Path, *, paper_ids: frozenset[str], topic_ids: frozenset[str]
-) -> tuple[list[Note], list[Problem]]:
+def read_notes(root: Path, *, paper_ids: frozenset[str], topic_ids: frozenset[str]) -> tuple[list[Note], list[Problem]]:
     """Every note under ``catalogue/notes/``, sorted by path; bad files are reported, never skipped."""
     notes, problems = [], []
     folder = root / NOTES_DIR

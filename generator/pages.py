@@ -169,9 +169,7 @@ def render_paper_row(paper: Paper, prefix: str, note_count: int = 0) -> str:
 def render_topic_page(topic: Topic, papers: list[Paper], *, note_counts: Mapping[str, int] | None = None) -> str:
     """Markdown source of a topic page: description, count, papers newest first."""
     note_counts = note_counts or {}
-    rows = "\n".join(
-        render_paper_row(paper, "../../", note_counts.get(paper.id, 0)) for paper in newest_first(papers)
-    )
+    rows = "\n".join(render_paper_row(paper, "../../", note_counts.get(paper.id, 0)) for paper in newest_first(papers))
     with_code = sum(1 for paper in papers if paper.all_links)
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, {with_code} with code"
     return (

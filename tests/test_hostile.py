@@ -26,7 +26,8 @@ DANGEROUS_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
 FORBIDDEN_ANYWHERE = {"iframe", "frame", "object", "embed", "base", "applet"}
 FORBIDDEN_IN_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea"}
 FORBIDDEN_IN_CONTENT |= {"img", "meta", "link", "template", "base", "svg", "noscript", "select"}
-THEME_SCRIPT = re.compile(r"^(?:(?:\.\./)*|/paper-catalogue/)assets/javascripts/[\w.-]+\.js$")  # 404.html: site_url path
+# Theme bundles, relative to the page or (on 404.html) under site_url's path.
+THEME_SCRIPT = re.compile(r"^(?:(?:\.\./)*|/paper-catalogue/)assets/javascripts/[\w.-]+\.js$")
 SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}  # what Material's search keeps
 
 
@@ -228,13 +229,19 @@ def test_hostile_fields_that_cannot_be_made_safe_are_rejected(tmp_path):
     record = catalogue / "papers" / "hostile-01.yml"
     text = record.read_text(encoding="utf-8")
     text = re.sub(r"url: .*", "url: javascript:alert(1)", text)
-    record.write_text(text + "topics_add:\n- <script>alert(1)</script>\n", encoding="utf-8")
-    note = "---\npaper: hostile-02\nauthor: <script>alert(1)</script>\ndate: 2026-11-23\n---\nHi\n"
+    record.write_text(text, encoding="utf-8")
+    other = catalogue / "papers" / "hostile-03.yml"
+    other.write_text(other.read_text(encoding="utf-8") + "topics_add:\n- <script>alert(1)</script>\n", encoding="utf-8")
+    note = (
+        "---\npaper: hostile-02\nauthor: <script>alert(1)</script>\ndate: 2026-11-23\ntopics: ['<b>x</b>']\n---\nHi\n"
+    )
     (catalogue / "notes" / "hostile-02--x.md").write_text(note, encoding="utf-8")
     result = run_generator("check", cwd=tmp_path / "source")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "catalogue/papers/hostile-01.yml:9: code[0].url: malformed URL 'javascript:alert(1)'" in lines
+    assert "catalogue/papers/hostile-03.yml:13: topics_add: unknown topic '<script>alert(1)</script>'" in lines
+    assert "catalogue/notes/hostile-02--x.md:5: topics: unknown topic '<b>x</b>'" in lines
     assert (
         "catalogue/notes/hostile-02--x.md:3: author: expected a GitHub user name (letters, digits and single"
         " hyphens, at most 39 characters), got '<script>alert(1)</script>'"
