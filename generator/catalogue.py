@@ -2,7 +2,8 @@
 
 ``catalogue/papers/*.yml`` (one record per paper) and ``catalogue/topics.yml``
 (the taxonomy) become one immutable :class:`Catalogue` with every paper's
-topics resolved (rules, then the record's curated add/remove lists).
+topics resolved (rules, then the record's curated add/remove lists), and
+``catalogue/notes/*.md`` (curator notes, :mod:`generator.notes`) are checked against them.
 Every problem in every file is collected, so ``check`` reports them all at once.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.notes import Note, read_notes
 from generator.records import Paper, title_key
 from generator.schema import Problem, paper_from_document, paper_to_data
 from generator.storage import StorageError, decode_text, dump_yaml, parse_yaml, read_yaml, write_atomic
@@ -30,11 +32,12 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every paper (sorted by id) and the taxonomy, as the site shows them."""
+    """Every paper (sorted by id), the taxonomy and the curator notes (sorted by file), as the site shows them."""
 
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
     root: Path = field(default=Path("."), compare=False)
+    notes: tuple[Note, ...] = ()
 
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
@@ -143,9 +146,13 @@ def load_catalogue(root: Path | str = ".") -> Catalogue:
     problems += found
     papers, found = resolve_topics(papers, topics, root)
     problems += found
+    # Ids of every record file, so a note on a paper whose record is broken is not also "unknown".
+    paper_ids = frozenset(path.stem for path in (root / PAPERS_DIR).glob("*.yml"))
+    notes, found = read_notes(root, paper_ids=paper_ids, topic_ids=frozenset(topic.id for topic in topics))
+    problems += found
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(papers=tuple(papers), topics=tuple(topics), root=root)
+    return Catalogue(papers=tuple(papers), topics=tuple(topics), root=root, notes=tuple(notes))
 
 
 def write_records(root: Path, papers: list[Paper]) -> list[Path]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.catalogue import CatalogueError, load_catalogue, load_topics, read_records, write_records
 from generator.listings import ListingEntry, ListingError, parse_listing
+from generator.notes import naming_notice
 from generator.records import merge_entries
 from generator.storage import StorageError, decode_text
 from generator.topics import count_table
@@ -68,7 +69,14 @@ def command_check(arguments: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"check: {len(error.problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"check: {len(catalogue.papers)} papers, {len(catalogue.topics)} topics, no problems")
+    for note in catalogue.notes:  # hints, not errors: a file name is the curator's choice
+        notice = naming_notice(note)
+        if notice:
+            print(notice)
+    print(
+        f"check: {len(catalogue.papers)} papers, {len(catalogue.topics)} topics,"
+        f" {len(catalogue.notes)} note{'s' if len(catalogue.notes) != 1 else ''}, no problems"
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ so the site works from any base path and offline.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
@@ -150,16 +151,25 @@ def render_paper_page(paper: Paper, topics: dict[str, Topic], sections: PageSect
     return f'<div class="paper" data-paper-id="{escape(paper.id)}">\n{body}\n</div>\n'
 
 
-def render_paper_row(paper: Paper, prefix: str) -> str:
-    """One paper in a list: title link, date, code badge."""
+def render_notes_badge(count: int) -> str:
+    """A "2 notes" badge for papers with curator notes."""
+    if not count:
+        return ""
+    return f' <span class="notes-badge" title="has curator notes">{count} note{"s" if count != 1 else ""}</span>'
+
+
+def render_paper_row(paper: Paper, prefix: str, note_count: int = 0) -> str:
+    """One paper in a list: title link, date, code badge, notes badge."""
     badge = ' <span class="code-badge" title="has code">code</span>' if paper.all_links else ""
+    badge += render_notes_badge(note_count)
     date = f' <span class="paper-date">{human_date(paper.date)}</span>' if paper.date else ""
     return f'<li><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{badge}</li>'
 
 
-def render_topic_page(topic: Topic, papers: list[Paper]) -> str:
+def render_topic_page(topic: Topic, papers: list[Paper], *, note_counts: Mapping[str, int] | None = None) -> str:
     """Markdown source of a topic page: description, count, papers newest first."""
-    rows = "\n".join(render_paper_row(paper, "../../") for paper in newest_first(papers))
+    note_counts = note_counts or {}
+    rows = "\n".join(render_paper_row(paper, "../../", note_counts.get(paper.id, 0)) for paper in newest_first(papers))
     with_code = sum(1 for paper in papers if paper.all_links)
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, {with_code} with code"
     return (
@@ -180,8 +190,11 @@ def render_topics_overview(topics: list[Topic], counts: dict[str, int]) -> str:
     return f'# Topics\n\n<ul class="topic-list">\n{rows}\n</ul>\n'
 
 
-def render_summary(papers: list[Paper], topics: list[Topic], *, prefix: str = "") -> str:
+def render_summary(
+    papers: list[Paper], topics: list[Topic], *, prefix: str = "", note_counts: Mapping[str, int] | None = None
+) -> str:
     """HTML for the home page: how big the catalogue is, where to start, newest papers."""
+    note_counts = note_counts or {}
     with_code = sum(1 for paper in papers if paper.all_links)
     counts = {topic.id: 0 for topic in topics}
     for paper in papers:
@@ -191,7 +204,9 @@ def render_summary(papers: list[Paper], topics: list[Topic], *, prefix: str = ""
     topic_links = " · ".join(
         f'<a href="{prefix}topics/{topic.id}/">{escape(topic.name)}</a> ({counts[topic.id]})' for topic in biggest
     )
-    newest = "\n".join(render_paper_row(paper, prefix) for paper in newest_first(papers)[:10])
+    newest = "\n".join(
+        render_paper_row(paper, prefix, note_counts.get(paper.id, 0)) for paper in newest_first(papers)[:10]
+    )
     return (
         f'<p class="catalogue-size"><strong>{len(papers)}</strong> papers in <strong>{len(topics)}</strong> topics;'
         f" <strong>{with_code}</strong> link to code.</p>\n"

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.catalogue import CatalogueError, load_catalogue
+from generator.note_pages import Repository
 from generator.site import SiteContent, generate_site
 
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
@@ -35,6 +36,14 @@ def edit_url(config: MkDocsConfig, source: str) -> str | None:
     parts = (config.edit_uri or "edit/main/docs/").strip("/").split("/")
     branch = parts[1] if len(parts) > 1 else "main"
     return f"{config.repo_url.rstrip('/')}/edit/{branch}/{source}"
+
+
+def repository(config: MkDocsConfig) -> Repository | None:
+    """The catalogue's repository and branch, from repo_url and edit_uri (``edit/<branch>/docs/``)."""
+    if not config.repo_url:
+        return None
+    parts = (config.edit_uri or "edit/main/docs/").strip("/").split("/")
+    return Repository(url=config.repo_url, branch=parts[1] if len(parts) > 1 else "main")
 
 
 class CatalogueConfig(Config):
@@ -57,7 +66,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             catalogue = load_catalogue(self.root(config))
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
-        self.content = generate_site(catalogue)
+        self.content = generate_site(catalogue, repository=repository(config))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 
 from generator.catalogue import Catalogue
 from generator.exports import write_exports
+from generator.note_pages import Repository, render_notes_section, render_recent_notes
+from generator.notes import notes_by_paper
 from generator.pages import (
+    PageSections,
     paper_path,
     render_paper_page,
     render_summary,
@@ -54,13 +57,20 @@ def topic_counts(catalogue: Catalogue) -> dict[str, int]:
     return counts
 
 
-def generate_site(catalogue: Catalogue) -> SiteContent:
-    """Every generated page and file of the catalogue, in sorted order."""
+def generate_site(catalogue: Catalogue, *, repository: Repository | None = None) -> SiteContent:
+    """Every generated page and file of the catalogue, in sorted order.
+
+    ``repository`` (the catalogue's GitHub repository and branch) enables the
+    "Add a note", "Edit record" and note history links.
+    """
     topics = {topic.id: topic for topic in catalogue.topics}
+    notes = notes_by_paper(catalogue.notes)
+    note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
+        notes_section = render_notes_section(paper, notes.get(paper.id, []), topics=topics, repository=repository)
         pages[paper_path(paper.id)] = GeneratedPage(
-            markdown=render_paper_page(paper, topics),
+            markdown=render_paper_page(paper, topics, PageSections(after_abstract=(notes_section,))),
             meta={
                 "title": escape(paper.title),
                 "description": escape(shorten(paper.abstract or paper.title)),
@@ -70,7 +80,7 @@ def generate_site(catalogue: Catalogue) -> SiteContent:
         )
     for topic in catalogue.topics:
         pages[topic_path(topic.id)] = GeneratedPage(
-            markdown=render_topic_page(topic, catalogue.papers_in(topic.id)),
+            markdown=render_topic_page(topic, catalogue.papers_in(topic.id), note_counts=note_counts),
             meta={
                 "description": escape(shorten(topic.description)),
                 "hide": ["toc"],
@@ -81,5 +91,6 @@ def generate_site(catalogue: Catalogue) -> SiteContent:
         markdown=render_topics_overview(list(catalogue.topics), topic_counts(catalogue)),
         meta={"hide": ["toc"], "source": "catalogue/topics.yml"},
     )
-    summary = render_summary(list(catalogue.papers), list(catalogue.topics))
+    summary = render_summary(list(catalogue.papers), list(catalogue.topics), note_counts=note_counts)
+    summary += render_recent_notes(catalogue.notes, catalogue.by_id())
     return SiteContent(pages=pages, files=write_exports(catalogue), summary=summary)

@@ -147,6 +147,17 @@ def _scalar(event: yaml.ScalarEvent) -> object:
     return event.value
 
 
+def read_text(path: Path | str, *, display: str | None = None, limit: int | None = None) -> str:
+    """UTF-8 text of a file; ``limit`` (bytes) refuses larger files before decoding them."""
+    shown = display or str(path)
+    with open(path, "rb") as stream:
+        raw = stream.read(-1 if limit is None else limit + 1)
+    if limit is not None and len(raw) > limit:
+        size = os.path.getsize(path)
+        raise StorageError(shown, 1, f"file is {size} bytes; the limit is {limit} bytes ({limit // 1024} KB)")
+    return decode_text(shown, raw)
+
+
 def read_yaml(path: Path | str, *, display: str | None = None) -> Document:
     """Read a YAML file strictly; ``display`` is the path shown in errors."""
     shown = display or str(path)

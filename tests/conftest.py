@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-SITE_FILES = ("mkdocs.yml", "docs", "overrides")
+SITE_FILES = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md")
 
 
 def make_project(target: Path, catalogue: Path) -> Path:

@@ -1,0 +1,247 @@
+"""Hostile input: a corpus of XSS payloads through every contributed field, built by the real MkDocs.
+
+Every payload goes into a paper's title, abstract and organisation, a code link URL, a topic's name
+and description, a note's title and a note's body. The built HTML is parsed with html5lib (the
+WHATWG parsing algorithm, as a browser parses it) and must hold no live markup from any payload,
+while the payload text still reads as the curator wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import html5lib
+import pytest
+from conftest import FIXTURES, make_project, mkdocs_build, run_generator
+
+from generator.storage import dump_yaml
+
+PAYLOADS = [line for line in (FIXTURES / "xss_payloads.txt").read_text(encoding="utf-8").splitlines() if line]
+LEGIT = "Legit: <4.3% A & B S*"
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "cite"}
+DANGEROUS_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
+FORBIDDEN_ANYWHERE = {"iframe", "frame", "object", "embed", "base", "applet"}
+FORBIDDEN_IN_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea"}
+FORBIDDEN_IN_CONTENT |= {"img", "meta", "link", "template", "base", "svg", "noscript", "select"}
+# Theme bundles, relative to the page or (on 404.html) under site_url's path.
+THEME_SCRIPT = re.compile(r"^(?:(?:\.\./)*|/paper-catalogue/)assets/javascripts/[\w.-]+\.js$")
+SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}  # what Material's search keeps
+
+
+def paper_id(index: int) -> str:
+    return f"hostile-{index:02d}"
+
+
+def hostile_catalogue(target: Path) -> Path:
+    """The fixture taxonomy plus a hostile topic, one paper and one note per payload."""
+    catalogue = target / "catalogue"
+    (catalogue / "papers").mkdir(parents=True)
+    (catalogue / "notes").mkdir()
+    topics = (FIXTURES / "mini" / "catalogue" / "topics.yml").read_text(encoding="utf-8")
+    hostile_topic = [
+        {
+            "id": "hostile-topic",
+            "name": "<img src=x onerror=alert(1)> & <b>Topic</b>",
+            "description": "</title><script>alert(1)</script> S* <4.3%",
+            "title": ["\\bpaper\\b"],
+            "abstract": ["\\blegit\\b"],
+            "min_hits": 1,
+        }
+    ]
+    (catalogue / "topics.yml").write_text(topics + dump_yaml(hostile_topic), encoding="utf-8")
+    for index, payload in enumerate(PAYLOADS, start=1):
+        record = {
+            "id": paper_id(index),
+            "title": f"Paper {index}: {payload}",
+            "abstract": f"Abstract {index}: {payload} {LEGIT}",
+            "date": "2025-01-01",
+            "organisation": payload,
+            "sources": ["hostile.txt"],
+            "code": [{"url": f'https://example.com/{index}?q="><script>alert(1)</script>', "kind": "other"}],
+            "added": "2026-11-23",
+        }
+        (catalogue / "papers" / f"{paper_id(index)}.yml").write_text(dump_yaml(record), encoding="utf-8")
+        front_matter = {"paper": paper_id(index), "author": "mallory", "date": "2026-11-23", "title": payload}
+        # Legitimate text first: an unclosed <style> or <textarea> in raw HTML swallows what follows it,
+        # as it would in a browser; the sanitiser then drops it whole.
+        body = f"{LEGIT}\n\n{payload}\n"
+        note = f"---\n{dump_yaml(front_matter)}---\n{body}"
+        (catalogue / "notes" / f"{paper_id(index)}--mallory.md").write_text(note, encoding="utf-8")
+    return catalogue
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    source = hostile_catalogue(tmp_path_factory.mktemp("hostile-source"))
+    project = make_project(tmp_path_factory.mktemp("hostile"), source)
+    checked = run_generator("check", cwd=project)
+    assert checked.returncode == 0, checked.stderr
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return "".join(element.itertext())
+
+
+def find_class(root, tag: str, css: str):
+    return [element for element in root.iter(tag) if css in element.get("class", "").split()]
+
+
+def normalise_script(text: str) -> str:
+    """Theme scripts differ only in the page's base path."""
+    return re.sub(r'"(?:\.\.(?:/\.\.)*|\.)"', '"BASE"', re.sub(r"(?:\.\./)+", "", text)).strip()
+
+
+@pytest.fixture(scope="module")
+def theme_scripts(mini_site) -> set[str]:
+    """Inline scripts the theme writes on a benign site: the allow-list."""
+    scripts = set()
+    for path in mini_site.rglob("*.html"):
+        for script in parse(path).iter("script"):
+            if not script.get("src"):
+                scripts.add(normalise_script(script.text or ""))
+    return scripts
+
+
+def attribute_name(name: str) -> str:
+    namespace, _, local = name.rpartition("}")
+    return f"xlink:{local}" if "xlink" in namespace else local.lower()
+
+
+def test_the_corpus_is_big_enough():
+    assert len(PAYLOADS) >= 30 and len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+def test_no_live_markup_on_any_page(hostile_site, theme_scripts):
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > len(PAYLOADS)
+    for path in pages:
+        root = parse(path)
+        where = path.relative_to(hostile_site).as_posix()
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue  # comments
+            assert element.tag not in FORBIDDEN_ANYWHERE, (where, element.tag)
+            for name, value in element.attrib.items():
+                name = attribute_name(name)
+                assert not name.startswith("on"), (where, element.tag, name, value)
+                assert name != "srcdoc", where
+                if name in URL_ATTRIBUTES:
+                    squeezed = re.sub(r"[\x00-\x20]", "", value)
+                    assert not DANGEROUS_SCHEME.match(squeezed), (where, element.tag, name, value)
+            if element.tag == "meta":
+                assert element.get("http-equiv", "").lower() != "refresh", where
+        for script in root.iter("script"):
+            if script.get("src"):
+                assert THEME_SCRIPT.match(script.get("src")), (where, script.get("src"))
+            elif script.get("type") == "application/ld+json":
+                assert "<" not in script.text and json.loads(script.text), where
+            else:
+                assert normalise_script(script.text or "") in theme_scripts, (where, script.text[:200])
+        for article in find_class(root, "article", "md-content__inner"):
+            for element in article.iter():
+                assert element.tag not in FORBIDDEN_IN_CONTENT, (where, element.tag)
+                assert "style" not in element.attrib, (where, element.tag, element.get("style"))
+
+
+@pytest.mark.parametrize("index", range(1, len(PAYLOADS) + 1))
+def test_payload_reads_as_text(hostile_site, index):
+    payload = PAYLOADS[index - 1]
+    root = parse(hostile_site / "papers" / paper_id(index) / "index.html")
+    title = f"Paper {index}: {payload}"
+    assert text_of(root.find(".//title")) == f"{title} - ML Paper Catalogue"
+    header = find_class(root, "span", "md-ellipsis")
+    assert any(text_of(span).strip() == title for span in header)
+    description = [meta.get("content") for meta in root.iter("meta") if meta.get("name") == "description"]
+    assert description and description[0].startswith(f"Abstract {index}: ")
+    (organisation,) = find_class(root, "span", "paper-organisation")
+    assert text_of(organisation) == payload
+    (note,) = find_class(root, "article", "curator-note")
+    body = find_class(note, "div", "note-body")[0]
+    assert LEGIT in text_of(body)
+    if "$" not in payload:  # LaTeX may legitimately become MathML
+        assert text_of(root.find(".//h1")) == title
+        assert text_of(note.find("h3")) == payload
+        assert description[0] == " ".join(f"Abstract {index}: {payload} {LEGIT}".split())
+        (abstract,) = find_class(root, "p", "paper-abstract")
+        assert text_of(abstract) == f"Abstract {index}: {payload} {LEGIT}"
+
+
+def test_code_links_are_escaped_urls(hostile_site):
+    root = parse(hostile_site / "papers" / paper_id(1) / "index.html")
+    links = [anchor.get("href") for anchor in root.iter("a") if "example.com" in anchor.get("href", "")]
+    assert links == ['https://example.com/1?q="><script>alert(1)</script>']
+
+
+def test_hostile_topic_name_is_text(hostile_site):
+    root = parse(hostile_site / "topics" / "hostile-topic" / "index.html")
+    name = "<img src=x onerror=alert(1)> & <b>Topic</b>"
+    assert text_of(root.find(".//title")) == f"{name} - ML Paper Catalogue"
+    assert text_of(root.find(".//h1")).removesuffix("¶").strip() == name
+    (description,) = find_class(root, "p", "topic-description")
+    assert text_of(description) == "</title><script>alert(1)</script> S* <4.3%"
+    badges = find_class(root, "span", "notes-badge")
+    assert len(badges) == len(PAYLOADS)
+
+
+def test_open_data_escapes_markup(hostile_site):
+    raw = (hostile_site / "api" / "papers.json").read_text(encoding="utf-8")
+    assert "<" not in raw and ">" not in raw and "\\u003cscript\\u003e" in raw
+    papers = {paper["id"]: paper for paper in json.loads(raw)}
+    for index, payload in enumerate(PAYLOADS, start=1):
+        assert papers[paper_id(index)]["title"] == f"Paper {index}: {payload}"
+        assert papers[paper_id(index)]["organisation"] == payload
+
+
+def test_search_index_holds_only_text(hostile_site):
+    """Material's search inserts titles and texts as HTML: they must parse to text and kept tags only."""
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {}
+    for document in index["docs"]:
+        for field in ("title", "text"):
+            fragment = html5lib.parseFragment(document[field], namespaceHTMLElements=False)
+            for element in fragment.iter():
+                if isinstance(element.tag, str) and element.tag != "DOCUMENT_FRAGMENT":
+                    assert element.tag in SEARCH_TAGS, (document["location"], field, element.tag)
+                    assert not element.attrib, (document["location"], field, element.attrib)
+            if field == "title" and document["location"].endswith("#title"):
+                titles[document["location"]] = text_of(fragment)
+    for index_number, payload in enumerate(PAYLOADS, start=1):
+        if "$" not in payload:
+            assert titles[f"papers/{paper_id(index_number)}/#title"] == f"Paper {index_number}: {payload}"
+
+
+def test_hostile_fields_that_cannot_be_made_safe_are_rejected(tmp_path):
+    """A javascript: code link, a payload as topic or author: check refuses them with file and line."""
+    catalogue = hostile_catalogue(tmp_path / "source")
+    shutil.rmtree(catalogue / "notes")
+    (catalogue / "notes").mkdir()
+    record = catalogue / "papers" / "hostile-01.yml"
+    text = record.read_text(encoding="utf-8")
+    text = re.sub(r"url: .*", "url: javascript:alert(1)", text)
+    record.write_text(text, encoding="utf-8")
+    other = catalogue / "papers" / "hostile-03.yml"
+    other.write_text(other.read_text(encoding="utf-8") + "topics_add:\n- <script>alert(1)</script>\n", encoding="utf-8")
+    note = (
+        "---\npaper: hostile-02\nauthor: <script>alert(1)</script>\ndate: 2026-11-23\ntopics: ['<b>x</b>']\n---\nHi\n"
+    )
+    (catalogue / "notes" / "hostile-02--x.md").write_text(note, encoding="utf-8")
+    result = run_generator("check", cwd=tmp_path / "source")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "catalogue/papers/hostile-01.yml:9: code[0].url: malformed URL 'javascript:alert(1)'" in lines
+    assert "catalogue/papers/hostile-03.yml:13: topics_add: unknown topic '<script>alert(1)</script>'" in lines
+    assert "catalogue/notes/hostile-02--x.md:5: topics: unknown topic '<b>x</b>'" in lines
+    assert (
+        "catalogue/notes/hostile-02--x.md:3: author: expected a GitHub user name (letters, digits and single"
+        " hyphens, at most 39 characters), got '<script>alert(1)</script>'"
+    ) in lines
