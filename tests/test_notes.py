@@ -30,7 +30,7 @@ def note_text(*, body: str = "A useful note.\n", **fields: str) -> str:
 def catalogue_with(tmp_path: Path, notes: dict[str, str | bytes]) -> Path:
     shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
     folder = tmp_path / "catalogue" / "notes"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     for name, content in notes.items():
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         (folder / name).write_bytes(data)
