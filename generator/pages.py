@@ -157,8 +157,12 @@ def render_paper_row(paper: Paper, prefix: str) -> str:
     return f'<li><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{badge}</li>'
 
 
-def render_topic_page(topic: Topic, papers: list[Paper]) -> str:
-    """Markdown source of a topic page: description, count, papers newest first."""
+def render_topic_page(topic: Topic, papers: list[Paper], *, listing: str = "", links: str = "") -> str:
+    """Markdown source of a topic page: description, count, papers newest first.
+
+    ``listing`` replaces the plain list (e.g. a sortable one) and ``links`` (feed, BibTeX) follow
+    the count; both are safe HTML from a later stage.
+    """
     rows = "\n".join(render_paper_row(paper, "../../") for paper in newest_first(papers))
     with_code = sum(1 for paper in papers if paper.all_links)
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, {with_code} with code"
@@ -166,7 +170,8 @@ def render_topic_page(topic: Topic, papers: list[Paper]) -> str:
         f"# {escape(topic.name)}\n\n"
         f'<p class="topic-description">{escape(topic.description)}</p>\n\n'
         f'<p class="topic-count">{count}</p>\n\n'
-        f'<ol class="paper-list">\n{rows}\n</ol>\n'
+        + (f"{links}\n\n" if links else "")
+        + (listing or f'<ol class="paper-list">\n{rows}\n</ol>\n')
     )
 
 

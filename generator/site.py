@@ -22,7 +22,22 @@ from generator.pages import (
     render_topics_overview,
     topic_path,
 )
+from generator.charts import catalogue_charts
+from generator.citations import render_bibtex
+from generator.discovery import paper_head, render_bibtex_block, render_related
+from generator.discovery_site import (
+    DISCOVERY_PAGES,
+    discovery_files,
+    discovery_pages,
+    topic_head,
+    topic_links,
+    topic_listing,
+)
+from generator.pages import PageSections
+from generator.related import related_papers
 from generator.text import escape, shorten
+
+DEFAULT_SITE_NAME = "ML Paper Catalogue"
 
 
 @dataclass(frozen=True)
@@ -54,32 +69,56 @@ def topic_counts(catalogue: Catalogue) -> dict[str, int]:
     return counts
 
 
-def generate_site(catalogue: Catalogue) -> SiteContent:
-    """Every generated page and file of the catalogue, in sorted order."""
+def generate_site(catalogue: Catalogue, *, site_url: str = "", site_name: str = DEFAULT_SITE_NAME) -> SiteContent:
+    """Every generated page and file of the catalogue, in sorted order.
+
+    ``site_url`` (absolute, ending in ``/``) makes feed, citation and JSON-LD URLs absolute.
+    """
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
     topics = {topic.id: topic for topic in catalogue.topics}
+    by_id = catalogue.by_id()
+    related = related_papers(catalogue.papers)
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
+        sections = PageSections(
+            after_abstract=(render_related(paper, [by_id[other] for other, _ in related[paper.id]], topics, prefix="../../"),),
+            end=(render_bibtex_block(render_bibtex([paper], site_url=site_url)),),
+        )
         pages[paper_path(paper.id)] = GeneratedPage(
-            markdown=render_paper_page(paper, topics),
+            markdown=render_paper_page(paper, topics, sections),
             meta={
                 "title": escape(paper.title),
                 "description": escape(shorten(paper.abstract or paper.title)),
                 "hide": ["navigation", "toc"],
                 "source": f"catalogue/papers/{paper.id}.yml",
+                "extra_head": paper_head(paper, topics, site_url=site_url),
             },
         )
     for topic in catalogue.topics:
         pages[topic_path(topic.id)] = GeneratedPage(
-            markdown=render_topic_page(topic, catalogue.papers_in(topic.id)),
+            markdown=render_topic_page(
+                topic,
+                catalogue.papers_in(topic.id),
+                listing=topic_listing(catalogue, topic),
+                links=topic_links(topic),
+            ),
             meta={
                 "description": escape(shorten(topic.description)),
                 "hide": ["toc"],
                 "source": "catalogue/topics.yml",
+                "extra_head": topic_head(topic, site_name=site_name),
             },
         )
+    charts = catalogue_charts(list(catalogue.papers), catalogue.topics)
+    for path, markdown in discovery_pages(catalogue, charts).items():
+        pages[path] = GeneratedPage(markdown=markdown, meta={"title": escape(DISCOVERY_PAGES[path]), "hide": ["toc"]})
     pages["topics/index.md"] = GeneratedPage(
         markdown=render_topics_overview(list(catalogue.topics), topic_counts(catalogue)),
         meta={"hide": ["toc"], "source": "catalogue/topics.yml"},
     )
     summary = render_summary(list(catalogue.papers), list(catalogue.topics))
-    return SiteContent(pages=pages, files=write_exports(catalogue), summary=summary)
+    files = {
+        **write_exports(catalogue, related={paper_id: [other for other, _ in found] for paper_id, found in related.items()}),
+        **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name),
+    }
+    return SiteContent(pages=pages, files=files, summary=summary)
