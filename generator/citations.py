@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 
 from generator.records import Paper
 from generator.text import INLINE_MATH
@@ -106,4 +107,7 @@ def render_bibtex(papers: Iterable[Paper], *, site_url: str = "") -> str:
     library = Library()
     for paper in papers:
         library.add(paper_entry(paper, page_url=f"{site_url}papers/{paper.id}/"))
-    return bibtexparser.write_string(library)
+    layout = BibtexFormat()
+    layout.indent = "  "  # spaces: Markdown would turn tabs in a page's code block into uneven spaces
+    layout.block_separator = "\n"
+    return bibtexparser.write_string(library, bibtex_format=layout)

@@ -77,8 +77,8 @@ def topic_listing(catalogue: Catalogue, topic: Topic) -> str:
 def topic_links(topic: Topic) -> str:
     """Links under a topic's count: its feed and its BibTeX."""
     return (
-        f'<p class="topic-links"><a href="feed.xml" type="application/atom+xml">Atom feed</a>'
-        f' · <a href="citations.bib">BibTeX of its papers</a></p>'
+        '<p class="topic-links"><a href="feed.xml" type="application/atom+xml">Atom feed</a>'
+        ' · <a href="citations.bib">BibTeX of its papers</a></p>'
     )
 
 

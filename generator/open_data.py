@@ -110,7 +110,9 @@ def topics_export(topics: Sequence[Topic], papers: Sequence[Paper]) -> list[dict
 
 
 def _field_table(fields: dict[str, tuple[dict, str]]) -> str:
-    rows = "".join(f"<tr><td><code>{name}</code></td><td>{escape(text)}</td></tr>" for name, (_, text) in fields.items())
+    rows = "".join(
+        f"<tr><td><code>{name}</code></td><td>{escape(text)}</td></tr>" for name, (_, text) in fields.items()
+    )
     return f"<table><thead><tr><th>Field</th><th>Meaning</th></tr></thead><tbody>{rows}</tbody></table>"
 
 

@@ -39,7 +39,9 @@ def render_sortable_row(paper: Paper, prefix: str) -> str:
         f'data-date="{escape(paper.date or "")}" data-upvotes="{paper.upvotes or 0}" '
         f'data-title="{escape(plain_text(paper.title).casefold())}" data-code="{"1" if paper.all_links else "0"}"'
     )
-    return f'<li {data}><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{upvotes}{badge}</li>'
+    return (
+        f'<li {data}><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{upvotes}{badge}</li>'
+    )
 
 
 def render_sortable_list(papers: Sequence[Paper], *, prefix: str, list_id: str) -> str:

@@ -39,6 +39,7 @@ TOPIC_BOOST = 0.05
 CHUNK_ROWS = 512
 # Terms in more than this share of papers add little and make X·Xᵀ dense; dropping them keeps it fast.
 COMMON_MAX_DF = 0.05
+MIN_COMMON = 20
 SCORE_DECIMALS = 6
 LATEX_MARKUP = re.compile(r"\\[a-zA-Z]+|[$^_{}]")
 # A name: a word with a capital after its first letter or with letters and digits (FLM-101B, LLaMAntino, GPT-4).
@@ -90,30 +91,38 @@ def _block(vectorizer: TfidfVectorizer, texts: list[str], weight: float) -> spar
     return normalize(matrix.tocsr()) * np.sqrt(weight)
 
 
+def _max_df(fraction: float, count: int) -> float:
+    """A document-frequency cut that never removes a term shared by fewer than MIN_COMMON papers."""
+    return min(1.0, max(fraction, MIN_COMMON / count))
+
+
 def text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     """Rows = papers; the dot product of two rows is their weighted text similarity in [0, 1]."""
     titles = [_plain(paper.title) for paper in papers]
     abstracts = [_plain(paper.abstract or "") for paper in papers]
+    common, names = _max_df(COMMON_MAX_DF, len(papers)), _max_df(NAME_MAX_DF, len(papers))
     total = TITLE_WORD_WEIGHT + TITLE_CHAR_WEIGHT + ABSTRACT_WEIGHT + NAME_WEIGHT + TITLE_NAME_WEIGHT
     blocks = [
-        _block(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=COMMON_MAX_DF), titles, TITLE_WORD_WEIGHT / total),
         _block(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, max_df=COMMON_MAX_DF),
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=common), titles, TITLE_WORD_WEIGHT / total
+        ),
+        _block(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, max_df=common),
             titles,
             TITLE_CHAR_WEIGHT / total,
         ),
         _block(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", max_df=COMMON_MAX_DF),
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", max_df=common),
             abstracts,
             ABSTRACT_WEIGHT / total,
         ),
         _block(
-            TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=NAME_MAX_DF),
+            TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=names),
             [name_stems(f"{title} {abstract}") for title, abstract in zip(titles, abstracts, strict=True)],
             NAME_WEIGHT / total,
         ),
         _block(
-            TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=NAME_MAX_DF),
+            TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=names),
             [name_stems(title) for title in titles],
             TITLE_NAME_WEIGHT / total,
         ),

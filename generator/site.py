@@ -13,15 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.catalogue import Catalogue
-from generator.exports import write_exports
-from generator.pages import (
-    paper_path,
-    render_paper_page,
-    render_summary,
-    render_topic_page,
-    render_topics_overview,
-    topic_path,
-)
 from generator.charts import catalogue_charts
 from generator.citations import render_bibtex
 from generator.discovery import paper_head, render_bibtex_block, render_related
@@ -33,7 +24,16 @@ from generator.discovery_site import (
     topic_links,
     topic_listing,
 )
-from generator.pages import PageSections
+from generator.exports import write_exports
+from generator.pages import (
+    PageSections,
+    paper_path,
+    render_paper_page,
+    render_summary,
+    render_topic_page,
+    render_topics_overview,
+    topic_path,
+)
 from generator.related import related_papers
 from generator.text import escape, shorten
 
@@ -81,7 +81,9 @@ def generate_site(catalogue: Catalogue, *, site_url: str = "", site_name: str = 
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
         sections = PageSections(
-            after_abstract=(render_related(paper, [by_id[other] for other, _ in related[paper.id]], topics, prefix="../../"),),
+            after_abstract=(
+                render_related(paper, [by_id[other] for other, _ in related[paper.id]], topics, prefix="../../"),
+            ),
             end=(render_bibtex_block(render_bibtex([paper], site_url=site_url)),),
         )
         pages[paper_path(paper.id)] = GeneratedPage(
@@ -118,7 +120,9 @@ def generate_site(catalogue: Catalogue, *, site_url: str = "", site_name: str = 
     )
     summary = render_summary(list(catalogue.papers), list(catalogue.topics))
     files = {
-        **write_exports(catalogue, related={paper_id: [other for other, _ in found] for paper_id, found in related.items()}),
+        **write_exports(
+            catalogue, related={paper_id: [other for other, _ in found] for paper_id, found in related.items()}
+        ),
         **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name),
     }
     return SiteContent(pages=pages, files=files, summary=summary)
