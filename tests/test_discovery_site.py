@@ -87,3 +87,15 @@ def test_real_exports_validate(real_site):
     jsonschema.validate(papers, json.loads(read(real_site, "api", "papers.schema.json")))
     assert all(paper["related"] for paper in papers)
     assert (real_site / "glance" / "index.html").stat().st_size < 600_000
+
+
+def test_generation_is_deterministic():
+    from conftest import FIXTURES
+
+    from generator.catalogue import load_catalogue
+    from generator.site import generate_site
+
+    catalogue = load_catalogue(FIXTURES / "mini")
+    first, second = (generate_site(catalogue, site_url="https://example.org/") for _ in range(2))
+    assert first.files == second.files and first.pages == second.pages
+    assert first.files["feed.xml"].count("<entry>") == 8
