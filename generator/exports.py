@@ -13,8 +13,8 @@ from generator.catalogue import Catalogue
 from generator.records import Paper
 
 
-def paper_export(paper: Paper) -> dict:
-    """One paper as open data."""
+def paper_export(paper: Paper, related: list[str] | None = None) -> dict:
+    """One paper as open data; ``related``: ids of the most similar papers, best first."""
     return {
         "id": paper.id,
         "title": paper.title,
@@ -29,6 +29,7 @@ def paper_export(paper: Paper) -> dict:
         "sources": list(paper.sources),
         "arxiv_id": paper.arxiv_id,
         "added": paper.added,
+        "related": list(related or []),
     }
 
 
@@ -38,6 +39,7 @@ def safe_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
-def write_exports(catalogue: Catalogue) -> dict[str, str]:
+def write_exports(catalogue: Catalogue, related: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Every export file: site-relative path → text."""
-    return {"api/papers.json": safe_json([paper_export(paper) for paper in catalogue.papers])}
+    related = related or {}
+    return {"api/papers.json": safe_json([paper_export(paper, related.get(paper.id)) for paper in catalogue.papers])}

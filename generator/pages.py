@@ -166,8 +166,19 @@ def render_paper_row(paper: Paper, prefix: str, note_count: int = 0) -> str:
     return f'<li><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{badge}</li>'
 
 
-def render_topic_page(topic: Topic, papers: list[Paper], *, note_counts: Mapping[str, int] | None = None) -> str:
-    """Markdown source of a topic page: description, count, papers newest first."""
+def render_topic_page(
+    topic: Topic,
+    papers: list[Paper],
+    *,
+    note_counts: Mapping[str, int] | None = None,
+    listing: str = "",
+    links: str = "",
+) -> str:
+    """Markdown source of a topic page: description, count, papers newest first.
+
+    ``listing`` replaces the plain list (e.g. a sortable one) and ``links`` (feed, BibTeX) follow
+    the count; both are safe HTML from a later stage.
+    """
     note_counts = note_counts or {}
     rows = "\n".join(render_paper_row(paper, "../../", note_counts.get(paper.id, 0)) for paper in newest_first(papers))
     with_code = sum(1 for paper in papers if paper.all_links)
@@ -176,7 +187,8 @@ def render_topic_page(topic: Topic, papers: list[Paper], *, note_counts: Mapping
         f"# {escape(topic.name)}\n\n"
         f'<p class="topic-description">{escape(topic.description)}</p>\n\n'
         f'<p class="topic-count">{count}</p>\n\n'
-        f'<ol class="paper-list">\n{rows}\n</ol>\n'
+        + (f"{links}\n\n" if links else "")
+        + (listing or f'<ol class="paper-list">\n{rows}\n</ol>\n')
     )
 
 

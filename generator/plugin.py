@@ -66,7 +66,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             catalogue = load_catalogue(self.root(config))
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
-        self.content = generate_site(catalogue, repository=repository(config))
+        self.content = generate_site(
+            catalogue,
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            repository=repository(config),
+        )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

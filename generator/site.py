@@ -13,6 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.catalogue import Catalogue
+from generator.charts import catalogue_charts
+from generator.citations import render_bibtex
+from generator.discovery import paper_head, render_bibtex_block, render_related
+from generator.discovery_site import (
+    DISCOVERY_PAGES,
+    discovery_files,
+    discovery_pages,
+    topic_head,
+    topic_links,
+    topic_listing,
+)
 from generator.exports import write_exports
 from generator.note_pages import Repository, render_notes_section, render_recent_notes
 from generator.notes import notes_by_paper
@@ -25,7 +36,10 @@ from generator.pages import (
     render_topics_overview,
     topic_path,
 )
+from generator.related import related_papers
 from generator.text import escape, shorten
+
+DEFAULT_SITE_NAME = "ML Paper Catalogue"
 
 
 @dataclass(frozen=True)
@@ -57,40 +71,72 @@ def topic_counts(catalogue: Catalogue) -> dict[str, int]:
     return counts
 
 
-def generate_site(catalogue: Catalogue, *, repository: Repository | None = None) -> SiteContent:
+def generate_site(
+    catalogue: Catalogue,
+    *,
+    site_url: str = "",
+    site_name: str = DEFAULT_SITE_NAME,
+    repository: Repository | None = None,
+) -> SiteContent:
     """Every generated page and file of the catalogue, in sorted order.
 
+    ``site_url`` (absolute, ending in ``/``) makes feed, citation and JSON-LD URLs absolute;
     ``repository`` (the catalogue's GitHub repository and branch) enables the
     "Add a note", "Edit record" and note history links.
     """
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
     topics = {topic.id: topic for topic in catalogue.topics}
+    by_id = catalogue.by_id()
     notes = notes_by_paper(catalogue.notes)
     note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
+    related = related_papers(catalogue.papers)
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
-        notes_section = render_notes_section(paper, notes.get(paper.id, []), topics=topics, repository=repository)
+        sections = PageSections(
+            after_abstract=(
+                render_notes_section(paper, notes.get(paper.id, []), topics=topics, repository=repository),
+                render_related(paper, [by_id[other] for other, _ in related[paper.id]], topics, prefix="../../"),
+            ),
+            end=(render_bibtex_block(render_bibtex([paper], site_url=site_url)),),
+        )
         pages[paper_path(paper.id)] = GeneratedPage(
-            markdown=render_paper_page(paper, topics, PageSections(after_abstract=(notes_section,))),
+            markdown=render_paper_page(paper, topics, sections),
             meta={
                 "title": escape(paper.title),
                 "description": escape(shorten(paper.abstract or paper.title)),
                 "hide": ["navigation", "toc"],
                 "source": f"catalogue/papers/{paper.id}.yml",
+                "extra_head": paper_head(paper, topics, site_url=site_url),
             },
         )
     for topic in catalogue.topics:
         pages[topic_path(topic.id)] = GeneratedPage(
-            markdown=render_topic_page(topic, catalogue.papers_in(topic.id), note_counts=note_counts),
+            markdown=render_topic_page(
+                topic,
+                catalogue.papers_in(topic.id),
+                listing=topic_listing(catalogue, topic, note_counts=note_counts),
+                links=topic_links(topic),
+            ),
             meta={
                 "description": escape(shorten(topic.description)),
                 "hide": ["toc"],
                 "source": "catalogue/topics.yml",
+                "extra_head": topic_head(topic, site_name=site_name),
             },
         )
+    charts = catalogue_charts(list(catalogue.papers), catalogue.topics)
+    for path, markdown in discovery_pages(catalogue, charts, note_counts=note_counts).items():
+        pages[path] = GeneratedPage(markdown=markdown, meta={"title": escape(DISCOVERY_PAGES[path]), "hide": ["toc"]})
     pages["topics/index.md"] = GeneratedPage(
         markdown=render_topics_overview(list(catalogue.topics), topic_counts(catalogue)),
         meta={"hide": ["toc"], "source": "catalogue/topics.yml"},
     )
     summary = render_summary(list(catalogue.papers), list(catalogue.topics), note_counts=note_counts)
-    summary += render_recent_notes(catalogue.notes, catalogue.by_id())
-    return SiteContent(pages=pages, files=write_exports(catalogue), summary=summary)
+    summary += render_recent_notes(catalogue.notes, by_id)
+    files = {
+        **write_exports(
+            catalogue, related={paper_id: [other for other, _ in found] for paper_id, found in related.items()}
+        ),
+        **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name),
+    }
+    return SiteContent(pages=pages, files=files, summary=summary)

@@ -27,7 +27,8 @@ FORBIDDEN_ANYWHERE = {"iframe", "frame", "object", "embed", "base", "applet"}
 FORBIDDEN_IN_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea"}
 FORBIDDEN_IN_CONTENT |= {"img", "meta", "link", "template", "base", "svg", "noscript", "select"}
 # Theme bundles, relative to the page or (on 404.html) under site_url's path.
-THEME_SCRIPT = re.compile(r"^(?:(?:\.\./)*|/paper-catalogue/)assets/javascripts/[\w.-]+\.js$")
+# The theme's bundles, and the project's own scripts committed under docs/assets/.
+THEME_SCRIPT = re.compile(r"^(?:(?:\.\./)*|/paper-catalogue/)assets/(?:javascripts/)?[\w.-]+\.js$")
 SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}  # what Material's search keeps
 
 
@@ -150,7 +151,10 @@ def test_no_live_markup_on_any_page(hostile_site, theme_scripts):
         for article in find_class(root, "article", "md-content__inner"):
             for element in article.iter():
                 assert element.tag not in FORBIDDEN_IN_CONTENT, (where, element.tag)
-                assert "style" not in element.attrib, (where, element.tag, element.get("style"))
+                # Inline chart SVG is drawn by matplotlib, not from contributed text; notes can carry
+                # no SVG at all (the sanitiser's allow-list), and tags, on* and URLs are checked above.
+                if not str(element.tag).startswith("{http://www.w3.org/2000/svg}"):
+                    assert "style" not in element.attrib, (where, element.tag, element.get("style"))
 
 
 @pytest.mark.parametrize("index", range(1, len(PAYLOADS) + 1))

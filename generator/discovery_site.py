@@ -1,0 +1,92 @@
+"""Stage 4, site: the discovery files and pages of the catalogue, for :func:`generator.site.generate_site`.
+
+Pure: a catalogue (and the related papers computed once) in; out come the feeds, the BibTeX
+files, the topics export and the JSON Schemas, the chart SVGs, and the generated pages "Papers
+with code", "Catalogue at a glance" and "Open data" (as ``(markdown, title)`` by source path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from generator.catalogue import Catalogue
+from generator.charts import Chart
+from generator.citations import render_bibtex
+from generator.discovery import feed_link
+from generator.exports import safe_json
+from generator.feeds import render_feed
+from generator.open_data import papers_schema, render_open_data_page, topics_export, topics_schema
+from generator.overview_pages import render_code_page, render_glance_page, render_sortable_list
+from generator.topics import Topic
+
+DISCOVERY_PAGES = {
+    "code.md": "Papers with code",
+    "glance.md": "Catalogue at a glance",
+    "open-data.md": "Open data",
+}
+
+
+def discovery_files(catalogue: Catalogue, charts: list[Chart], *, site_url: str, site_name: str) -> dict[str, str]:
+    """Feeds, BibTeX, topics export, schemas and charts: site path -> text."""
+    papers = list(catalogue.papers)
+    names = {topic.id: topic.name for topic in catalogue.topics}
+    files = {
+        "feed.xml": render_feed(
+            papers,
+            title=f"{site_name}: newest papers",
+            subtitle="The newest papers of the catalogue.",
+            site_url=site_url,
+            feed_path="feed.xml",
+            topic_names=names,
+        ),
+        "citations.bib": render_bibtex(papers, site_url=site_url),
+        "api/topics.json": safe_json(topics_export(catalogue.topics, papers)),
+        "api/papers.schema.json": safe_json(papers_schema()),
+        "api/topics.schema.json": safe_json(topics_schema()),
+    }
+    for topic in catalogue.topics:
+        members = catalogue.papers_in(topic.id)
+        files[f"topics/{topic.id}/feed.xml"] = render_feed(
+            members,
+            title=f"{site_name}: {topic.name}",
+            subtitle=topic.description,
+            site_url=site_url,
+            feed_path=f"topics/{topic.id}/feed.xml",
+            page_path=f"topics/{topic.id}/",
+            topic_names=names,
+        )
+        files[f"topics/{topic.id}/citations.bib"] = render_bibtex(members, site_url=site_url)
+    for chart in charts:
+        files[f"charts/{chart.name}.svg"] = chart.svg
+    return files
+
+
+def discovery_pages(
+    catalogue: Catalogue, charts: list[Chart], *, note_counts: Mapping[str, int] | None = None
+) -> dict[str, str]:
+    """Markdown of the generated discovery pages by source path."""
+    papers = list(catalogue.papers)
+    return {
+        "code.md": render_code_page(papers, note_counts=note_counts),
+        "glance.md": render_glance_page(charts, papers_count=len(papers)),
+        "open-data.md": render_open_data_page(len(papers), len(catalogue.topics)),
+    }
+
+
+def topic_listing(catalogue: Catalogue, topic: Topic, *, note_counts: Mapping[str, int] | None = None) -> str:
+    """The sortable paper list of a topic page."""
+    return render_sortable_list(
+        catalogue.papers_in(topic.id), prefix="../../", list_id=f"papers-{topic.id}", note_counts=note_counts
+    )
+
+
+def topic_links(topic: Topic) -> str:
+    """Links under a topic's count: its feed and its BibTeX."""
+    return (
+        '<p class="topic-links"><a href="feed.xml" type="application/atom+xml">Atom feed</a>'
+        ' · <a href="citations.bib">BibTeX of its papers</a></p>'
+    )
+
+
+def topic_head(topic: Topic, *, site_name: str) -> str:
+    return feed_link("feed.xml", f"{site_name}: {topic.name}")
