@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.prefilter import candidates
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TEXT_FIELDS = ("id", "name", "description")
@@ -126,22 +129,43 @@ def build_topics(data: object, source: str) -> list[Topic]:
 
 def _mask(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     """Blank out every match of ``patterns`` so that it cannot count as evidence."""
+    possible = candidates(patterns, text)  # most texts have nothing to blank: skip the scans
+    if not possible:
+        return text
     for pattern in patterns:
-        text = pattern.sub(lambda match: " " * len(match.group()), text)
+        if pattern in possible:
+            masked = pattern.sub(lambda match: " " * len(match.group()), text)
+            if masked != text:  # blanks can join words into new literals: check the rest again
+                text, possible = masked, candidates(patterns, masked)
     return text
 
 
-def _count_hits(text: str, patterns: tuple[re.Pattern[str], ...]) -> int:
-    """Number of sentences of ``text`` in which at least one of ``patterns`` matches."""
-    return sum(1 for sentence in SENTENCE_BREAK.split(text) if any(pattern.search(sentence) for pattern in patterns))
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(SENTENCE_BREAK.split(text))
+
+
+def _enough_hits(text: str, patterns: tuple[re.Pattern[str], ...], needed: int) -> bool:
+    """Whether at least ``needed`` sentences of ``text`` contain a match of one of ``patterns``."""
+    if not candidates(patterns, text):  # pre-check the whole text once, then each sentence
+        return False
+    possible = [sentence for sentence in _sentences(text) if candidates(patterns, sentence)]
+    if len(possible) < needed:  # too few sentences even hold the literals: no regex needs to run
+        return False
+    hits = 0
+    for sentence in possible:
+        hits += any(pattern.search(sentence) for pattern in candidates(patterns, sentence))
+        if hits >= needed:
+            return True
+    return False
 
 
 def topic_matches(title: str, abstract: str, topic: Topic) -> bool:
     """Whether ``topic``'s rules tag a paper with this title and abstract."""
     title = _mask(title, topic.exclude)
-    if any(pattern.search(title) for pattern in topic.title):
+    if any(pattern.search(title) for pattern in candidates(topic.title, title)):
         return True
-    return bool(topic.abstract) and _count_hits(_mask(abstract, topic.exclude), topic.abstract) >= topic.min_hits
+    return bool(topic.abstract) and _enough_hits(_mask(abstract, topic.exclude), topic.abstract, topic.min_hits)
 
 
 def match_topics(title: str, abstract: str, topics: list[Topic]) -> tuple[str, ...]:
