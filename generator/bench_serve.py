@@ -59,7 +59,7 @@ def edit_and_wait(project: Path, base: str, paper_id: str, marker: str) -> float
     lines[title_line:end] = [f"title: 'LoRA check {marker}'\n"]
     record.write_text("".join(lines), encoding="utf-8")
 
-    def shown() -> bool:
+    def shown() -> bool:  # the small page first: the 2 MB search index only once the page changed
         return (
             marker in fetch(f"{base}/papers/{paper_id}/")
             and marker in fetch(f"{base}/topics/peft/")

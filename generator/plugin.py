@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.catalogue import CatalogueError, load_catalogue
+from generator.compact import compact_html
 from generator.live import CachedPage, PageCache, linked_pages, page_key, site_fingerprint
 from generator.site import SiteContent, generate_site
 
@@ -138,6 +139,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     @event_priority(-100)  # last: the HTML exactly as it is written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = compact_html(output)
         src_uri = page.file.src_uri
         if self.serving and src_uri in self.page_keys:
             entries = self._search_entries(config) or []

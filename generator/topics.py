@@ -170,7 +170,34 @@ def topic_matches(title: str, abstract: str, topic: Topic) -> bool:
 
 def match_topics(title: str, abstract: str, topics: list[Topic]) -> tuple[str, ...]:
     """The ids of the topics whose rules match the paper, in taxonomy order."""
-    return tuple(topic.id for topic in topics if topic_matches(title, abstract, topic))
+    key = (_taxonomy_key(topics), title, abstract)
+    found = _MATCHED.get(key)
+    if found is None:
+        if len(_MATCHED) > MATCHED_LIMIT:
+            _MATCHED.clear()
+        found = _MATCHED[key] = tuple(topic.id for topic in topics if topic_matches(title, abstract, topic))
+    return found
+
+
+# Results by (taxonomy, title, abstract): a `mkdocs serve` rebuild loads every record again, and
+# only the edited one needs its rules run again.
+_MATCHED: dict[tuple, tuple[str, ...]] = {}
+MATCHED_LIMIT = 500_000
+_LAST_TAXONOMY: list = [None, None]  # the last topics list seen and its key: one load asks thousands of times
+
+
+def _taxonomy_key(topics: list[Topic]) -> tuple:
+    if _LAST_TAXONOMY[0] is not topics:
+        rules = tuple(
+            (
+                topic.id,
+                topic.min_hits,
+                *(tuple((p.pattern, p.flags) for p in getattr(topic, name)) for name in PATTERN_FIELDS),
+            )
+            for topic in topics
+        )
+        _LAST_TAXONOMY[:] = [topics, rules]
+    return _LAST_TAXONOMY[1]
 
 
 def apply_overrides(

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 from tests.conftest import FIXTURES, environment, make_project, mkdocs_build
 
