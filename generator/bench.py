@@ -230,6 +230,15 @@ def format_report(results: dict) -> str:
             f" {results['baseline']['seconds']:.2f} s; peak memory {results['full']['peak_mb']:.0f} MB"
             f" vs {results['baseline']['peak_mb']:.0f} MB."
         )
+    ours = sum(
+        handler["seconds"]
+        for key, handler in results["full"]["events"]["handlers"].items()
+        if key.split(".")[0] in OUR_PLUGINS
+    )
+    lines.append(
+        f"Our plugin's own handlers: {ours:.2f} s"
+        + (f" = {ours / results['baseline']['seconds']:.0%} of the baseline." if "baseline" in results else ".")
+    )
     lines.append(
         f"Output per paper: {total / papers / 1024:.1f} KB for the whole site,"
         f" {(total - theme) / papers / 1024:.1f} KB without the theme's fixed assets/."
