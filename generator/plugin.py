@@ -7,7 +7,10 @@ this module only maps them onto MkDocs events:
 * ``on_files``: add every generated page and file (in memory, never written into ``docs/``);
 * ``on_page_markdown``: set the page meta of generated pages and fill the
   catalogue summary on the home page;
-* ``on_serve``: watch ``catalogue/`` so an edited record updates the live site.
+* ``on_serve``: watch ``catalogue/`` so an edited record updates the live site;
+* ``on_post_page``: compact the HTML (:mod:`generator.compact`);
+* while serving (``on_startup``, ``on_page_context``, ``on_post_page``): remember finished pages so the
+  next rebuild re-renders only what changed (:mod:`generator.live`).
 """
 
 from __future__ import annotations
