@@ -190,8 +190,9 @@ def _group_of(patterns: tuple[re.Pattern[str], ...]) -> _Group:
     if entry is not None and entry[0] is patterns:
         return entry[1]
     group = _group(patterns)
-    if len(_BY_IDENTITY) < 4096:  # the taxonomy's own tuples; the entry keeps the tuple (and its id) alive
-        _BY_IDENTITY[id(patterns)] = (patterns, group)
+    if len(_BY_IDENTITY) >= 4096:  # each serve rebuild brings new tuples: forget the old ones
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(patterns)] = (patterns, group)  # the entry keeps the tuple (and so its id) alive
     return group
 
 
