@@ -91,6 +91,12 @@ def command_topics(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_bench(arguments: argparse.Namespace) -> int:
+    from generator.bench import command_bench as bench  # imported on demand: only the benchmark needs it
+
+    return bench(arguments)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Paper catalogue generator.")
     parser.add_argument("--root", default=".", help="the project folder holding catalogue/ (default: .)")
@@ -102,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     checker.set_defaults(run=command_check)
     topics = commands.add_parser("topics", help="print how many papers each topic gets")
     topics.set_defaults(run=command_topics)
+    bench = commands.add_parser("bench", help="measure the build on a synthetic catalogue of N papers")
+    bench.add_argument("--papers", type=int, default=750, help="papers to synthesise (0: the real catalogue)")
+    bench.add_argument("--seed", type=int, default=20261123, help="seed of the synthetic catalogue")
+    bench.add_argument("--keep", help="build in this folder and keep it (default: a temporary folder)")
+    bench.add_argument("--json", help="also write every figure to this JSON file")
+    bench.add_argument("--no-baseline", action="store_true", help="skip the MkDocs-only baseline build")
+    bench.set_defaults(run=command_bench)
     return parser
 
 

@@ -62,9 +62,9 @@ def render_feed(
     feed.subtitle(subtitle or title)
     feed.author({"name": "The catalogue's contributors"})
     feed.generator("paper-catalogue")
-    if site_url:
-        feed.link(href=f"{site_url}{feed_path}", rel="self", type="application/atom+xml")
-        feed.link(href=f"{site_url}{page_path}", rel="alternate", type="text/html")
+    # Without a site_url the links are relative, which Atom resolves against the feed's own URL.
+    feed.link(href=f"{site_url}{feed_path}", rel="self", type="application/atom+xml")
+    feed.link(href=f"{site_url}{page_path}" or "./", rel="alternate", type="text/html")
     feed.updated(_timestamp(max((feed_date(paper) for paper in newest), default=FALLBACK_DATE)))
     for paper in newest:
         entry = feed.add_entry(order="append")
@@ -73,8 +73,7 @@ def render_feed(
         entry.updated(_timestamp(feed_date(paper)))
         if paper.date:
             entry.published(_timestamp(paper.date))
-        if site_url:
-            entry.link(href=f"{site_url}papers/{paper.id}/", rel="alternate", type="text/html")
+        entry.link(href=f"{site_url}papers/{paper.id}/", rel="alternate", type="text/html")
         if paper.arxiv_id:
             entry.link(href=f"https://arxiv.org/abs/{paper.arxiv_id}", rel="related")
         entry.summary(plain_text(paper.abstract) or plain_text(paper.title))

@@ -7,35 +7,33 @@ this module only maps them onto MkDocs events:
 * ``on_files``: add every generated page and file (in memory, never written into ``docs/``);
 * ``on_page_markdown``: set the page meta of generated pages and fill the
   catalogue summary on the home page;
-* ``on_serve``: watch ``catalogue/`` so an edited record updates the live site.
+* ``on_serve``: watch ``catalogue/`` so an edited record updates the live site;
+* ``on_post_page``: compact the HTML (:mod:`generator.compact`);
+* while serving (``on_startup``, ``on_page_context``, ``on_post_page``): remember finished pages so the
+  next rebuild re-renders only what changed (:mod:`generator.live`).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.catalogue import CatalogueError, load_catalogue
+from generator.compact import compact_html
+from generator.live import CachedPage, PageCache, linked_pages, page_key, site_fingerprint
 from generator.note_pages import Repository
 from generator.site import SiteContent, generate_site
 
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
-
-
-def edit_url(config: MkDocsConfig, source: str) -> str | None:
-    """GitHub's editor for a catalogue file: repo_url plus the branch named in edit_uri."""
-    if not config.repo_url:
-        return None
-    parts = (config.edit_uri or "edit/main/docs/").strip("/").split("/")
-    branch = parts[1] if len(parts) > 1 else "main"
-    return f"{config.repo_url.rstrip('/')}/edit/{branch}/{source}"
+log = logging.getLogger("mkdocs.plugins.catalogue")
 
 
 def repository(config: MkDocsConfig) -> Repository | None:
@@ -44,6 +42,12 @@ def repository(config: MkDocsConfig) -> Repository | None:
         return None
     parts = (config.edit_uri or "edit/main/docs/").strip("/").split("/")
     return Repository(url=config.repo_url, branch=parts[1] if len(parts) > 1 else "main")
+
+
+def edit_url(config: MkDocsConfig, source: str) -> str | None:
+    """GitHub's editor for a catalogue file of the repository."""
+    repo = repository(config)
+    return f"{repo.url.rstrip('/')}/edit/{repo.branch}/{source}" if repo else None
 
 
 class CatalogueConfig(Config):
@@ -57,6 +61,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def __init__(self) -> None:
         self.content: SiteContent | None = None
+        # Serve only: MkDocs keeps a plugin that has on_startup across rebuilds, and so this cache.
+        self.serving = False
+        self.live = PageCache()
+        self.page_keys: dict[str, str] = {}
+        self.search_start: dict[str, int] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def _search_entries(self, config: MkDocsConfig) -> list | None:
+        """Material's search index entries, when that plugin is on (None otherwise)."""
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        return getattr(index, "entries", None)
 
     def root(self, config: MkDocsConfig) -> Path:
         return Path(self.config.root or Path(config.config_file_path).parent)
@@ -76,8 +94,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
+        reuse = self._start_live_rebuild(config) if self.serving else None
+        reused = 0
         for path, page in self.content.pages.items():
+            cached = reuse(path, page) if reuse else None
+            if cached is not None:  # unchanged since the last serve rebuild: its finished HTML, as is
+                files.append(File.generated(config, cached.dest_uri, content=cached.html))
+                reused += 1
+                continue
             files.append(File.generated(config, path, content=page.markdown))
+        if reused:
+            log.info(f"catalogue: {reused} unchanged pages reused, {len(self.content.pages) - reused} rendered")
         for path, data in self.content.files.items():
             files.append(File.generated(config, path, content=data))
         return files
@@ -94,6 +121,46 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if SUMMARY_MARKER in markdown:
             markdown = markdown.replace(SUMMARY_MARKER, self.content.summary)
         return markdown
+
+    def _start_live_rebuild(self, config: MkDocsConfig):  # noqa: ANN202 - returns the lookup below
+        """Prepare reusing unchanged pages; returns ``reuse(path, page) -> CachedPage | None``."""
+        assert self.content is not None
+        own_files = [Path(config.config_file_path), Path(config.docs_dir)]
+        if config.theme.custom_dir:
+            own_files.append(Path(config.theme.custom_dir))
+        site = site_fingerprint(own_files)
+        self.live.start(site)
+        self.live.forget_missing(set(self.content.pages))
+        pages = self.content.pages.items()
+        self.page_keys = {path: page_key(site, path, page.markdown, page.meta) for path, page in pages}
+        linked = linked_pages(config, set(self.content.pages))  # MkDocs must see these as pages
+        entries = self._search_entries(config)
+
+        def reuse(path: str, page) -> CachedPage | None:  # noqa: ANN001 - GeneratedPage
+            cached = None if path in linked else self.live.reusable(path, self.page_keys[path])
+            if cached is not None and entries is not None:
+                entries.extend(dict(entry) for entry in cached.search_entries)
+            return cached
+
+        return reuse
+
+    @event_priority(100)  # first: before the search plugin indexes this page
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
+        if self.serving and page.file.src_uri in self.page_keys:
+            entries = self._search_entries(config)
+            self.search_start[page.file.src_uri] = len(entries) if entries is not None else 0
+        return context
+
+    @event_priority(-100)  # last: the HTML exactly as it is written
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = compact_html(output)
+        src_uri = page.file.src_uri
+        if self.serving and src_uri in self.page_keys:
+            entries = self._search_entries(config) or []
+            new_entries = tuple(dict(entry) for entry in entries[self.search_start.pop(src_uri, len(entries)) :])
+            cached = CachedPage(self.page_keys[src_uri], page.file.dest_uri, output, new_entries)
+            self.live.keep(src_uri, cached)
+        return output
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
         server.watch(str(self.root(config) / "catalogue"))

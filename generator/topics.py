@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.prefilter import candidates
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TEXT_FIELDS = ("id", "name", "description")
@@ -126,27 +129,75 @@ def build_topics(data: object, source: str) -> list[Topic]:
 
 def _mask(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     """Blank out every match of ``patterns`` so that it cannot count as evidence."""
+    possible = candidates(patterns, text)  # most texts have nothing to blank: skip the scans
+    if not possible:
+        return text
     for pattern in patterns:
-        text = pattern.sub(lambda match: " " * len(match.group()), text)
+        if pattern in possible:
+            masked = pattern.sub(lambda match: " " * len(match.group()), text)
+            if masked != text:  # blanks can join words into new literals: check the rest again
+                text, possible = masked, candidates(patterns, masked)
     return text
 
 
-def _count_hits(text: str, patterns: tuple[re.Pattern[str], ...]) -> int:
-    """Number of sentences of ``text`` in which at least one of ``patterns`` matches."""
-    return sum(1 for sentence in SENTENCE_BREAK.split(text) if any(pattern.search(sentence) for pattern in patterns))
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(SENTENCE_BREAK.split(text))
+
+
+def _enough_hits(text: str, patterns: tuple[re.Pattern[str], ...], needed: int) -> bool:
+    """Whether at least ``needed`` sentences of ``text`` contain a match of one of ``patterns``."""
+    if not candidates(patterns, text):  # pre-check the whole text once, then each sentence
+        return False
+    possible = [sentence for sentence in _sentences(text) if candidates(patterns, sentence)]
+    if len(possible) < needed:  # too few sentences even hold the literals: no regex needs to run
+        return False
+    hits = 0
+    for sentence in possible:
+        hits += any(pattern.search(sentence) for pattern in candidates(patterns, sentence))
+        if hits >= needed:
+            return True
+    return False
 
 
 def topic_matches(title: str, abstract: str, topic: Topic) -> bool:
     """Whether ``topic``'s rules tag a paper with this title and abstract."""
     title = _mask(title, topic.exclude)
-    if any(pattern.search(title) for pattern in topic.title):
+    if any(pattern.search(title) for pattern in candidates(topic.title, title)):
         return True
-    return bool(topic.abstract) and _count_hits(_mask(abstract, topic.exclude), topic.abstract) >= topic.min_hits
+    return bool(topic.abstract) and _enough_hits(_mask(abstract, topic.exclude), topic.abstract, topic.min_hits)
 
 
 def match_topics(title: str, abstract: str, topics: list[Topic]) -> tuple[str, ...]:
     """The ids of the topics whose rules match the paper, in taxonomy order."""
-    return tuple(topic.id for topic in topics if topic_matches(title, abstract, topic))
+    key = (_taxonomy_key(topics), title, abstract)
+    found = _MATCHED.get(key)
+    if found is None:
+        if len(_MATCHED) > MATCHED_LIMIT:
+            _MATCHED.clear()
+        found = _MATCHED[key] = tuple(topic.id for topic in topics if topic_matches(title, abstract, topic))
+    return found
+
+
+# Results by (taxonomy, title, abstract): a `mkdocs serve` rebuild loads every record again, and
+# only the edited one needs its rules run again.
+_MATCHED: dict[tuple, tuple[str, ...]] = {}
+MATCHED_LIMIT = 500_000
+_LAST_TAXONOMY: list = [None, None]  # the last topics list seen and its key: one load asks thousands of times
+
+
+def _taxonomy_key(topics: list[Topic]) -> tuple:
+    if _LAST_TAXONOMY[0] is not topics:
+        rules = tuple(
+            (
+                topic.id,
+                topic.min_hits,
+                *(tuple((p.pattern, p.flags) for p in getattr(topic, name)) for name in PATTERN_FIELDS),
+            )
+            for topic in topics
+        )
+        _LAST_TAXONOMY[:] = [topics, rules]
+    return _LAST_TAXONOMY[1]
 
 
 def apply_overrides(

@@ -36,7 +36,10 @@ def test_catalogue_bib_one_entry_per_paper(mini_site):
     assert law == "{P$^2$ Law: Scaling Law for Post-Training After Model Pruning}"
     code = entries["s-test-time-scaling-for-code-generation"]
     assert "https://github.com/NovaSky-AI/SkyThought" in code["note"]
-    assert code["url"] == "https://paper-catalogue.github.io/paper-catalogue/papers/s-test-time-scaling-for-code-generation/"
+    assert (
+        code["url"]
+        == "https://paper-catalogue.github.io/paper-catalogue/papers/s-test-time-scaling-for-code-generation/"
+    )
 
 
 def test_topic_bibs_hold_their_papers(mini_site):

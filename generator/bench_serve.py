@@ -1,0 +1,109 @@
+"""Benchmark of live editing: ``python -m generator.bench_serve [--papers N] [--edits 3]``.
+
+Starts ``mkdocs serve`` on a copy of the project (the real catalogue, or N synthetic papers),
+then edits one record at a time, giving the paper a new title that names LoRA, and measures the
+time from the write until the served site shows all of it: the paper page has the new title, the
+``peft`` topic page lists the paper, and the search index holds the new title. Only loopback
+traffic, bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from generator.bench import REPO, environment, make_project
+
+TIMEOUT = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def wait_until(check, *, limit: float = TIMEOUT) -> float:  # noqa: ANN001 - a callable returning bool
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if check():
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise SystemExit(f"bench_serve: nothing changed within {limit:.0f} s")
+
+
+def edit_and_wait(project: Path, base: str, paper_id: str, marker: str) -> float:
+    record = project / "catalogue" / "papers" / f"{paper_id}.yml"
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    title_line = next(index for index, line in enumerate(lines) if line.startswith("title:"))
+    end = title_line + 1
+    while end < len(lines) and lines[end].startswith("  "):  # a folded title continues indented
+        end += 1
+    lines[title_line:end] = [f"title: 'LoRA check {marker}'\n"]
+    record.write_text("".join(lines), encoding="utf-8")
+
+    def shown() -> bool:  # the small page first: the 2 MB search index only once the page changed
+        return (
+            marker in fetch(f"{base}/papers/{paper_id}/")
+            and marker in fetch(f"{base}/topics/peft/")
+            and marker in fetch(f"{base}/search/search_index.json")
+        )
+
+    return wait_until(shown)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench_serve")
+    parser.add_argument("--papers", type=int, default=0, help="synthetic papers (0: the real catalogue)")
+    parser.add_argument("--edits", type=int, default=3)
+    arguments = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
+    project = work / "project"
+    make_project(REPO, project, papers=arguments.papers, seed=20261123)
+    port = free_port()
+    site_url = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/"
+    base = f"http://127.0.0.1:{port}{urlsplit(site_url).path.rstrip('/')}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],  # livereload on: it watches files
+        cwd=project,
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        first = wait_until(lambda: "<html" in fetch(f"{base}/"))
+        time.sleep(2.0)  # the watcher starts right after the first build
+        print(f"first build served after {first:.1f} s")
+        ids = sorted(path.stem for path in (project / "catalogue" / "papers").glob("*.yml"))
+        for number in range(arguments.edits):
+            paper_id = ids[(number + 1) * len(ids) // (arguments.edits + 1)]
+            seconds = edit_and_wait(project, base, paper_id, f"edit-{number}-{int(time.time())}")
+            print(f"edit {number + 1}: {paper_id} shown (page, topic page, search) after {seconds:.2f} s")
+            time.sleep(1.0)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
