@@ -37,8 +37,8 @@ OUR_PLUGINS = ("catalogue",)  # dropped from the baseline's mkdocs.yml
 TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
 
 
-def make_project(root: Path, target: Path, *, papers: int, seed: int) -> dict:
-    """A project folder with the real site configuration and ``papers`` synthetic papers (0: the real ones)."""
+def copy_site_sources(root: Path, target: Path) -> None:
+    """Copy the site configuration (mkdocs.yml, docs/, overrides/, what docs include) into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     for name in SITE_SOURCES:
         source = root / name
@@ -46,6 +46,11 @@ def make_project(root: Path, target: Path, *, papers: int, seed: int) -> dict:
             shutil.copytree(source, target / name)
         else:
             shutil.copy2(source, target / name)
+
+
+def make_project(root: Path, target: Path, *, papers: int, seed: int) -> dict:
+    """A project folder with the real site configuration and ``papers`` synthetic papers (0: the real ones)."""
+    copy_site_sources(root, target)
     start = time.perf_counter()
     if papers == 0:
         shutil.copytree(root / "catalogue", target / "catalogue")

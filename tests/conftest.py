@@ -10,20 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from generator.bench import copy_site_sources
+
 REPO = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-SITE_FILES = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md")
 
 
 def make_project(target: Path, catalogue: Path) -> Path:
     """A project folder with the real site configuration and the given catalogue."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in SITE_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
+    copy_site_sources(REPO, target)
     shutil.copytree(catalogue, target / "catalogue")
     return target
 

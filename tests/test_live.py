@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from generator.bench_serve import free_port
 from tests.conftest import FIXTURES, environment, make_project, mkdocs_build
 
 BASE_PATH = "/paper-catalogue/"  # the path of site_url in mkdocs.yml: where serve puts the site
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> str:
