@@ -7,7 +7,8 @@ this module only maps them onto MkDocs events:
 * ``on_files``: add every generated page and file (in memory, never written into ``docs/``);
 * ``on_page_markdown``: set the page meta of generated pages and fill the
   catalogue summary on the home page;
-* ``on_serve``: watch ``catalogue/`` so an edited record updates the live site.
+* ``on_serve``: watch ``catalogue/`` so an edited record updates the live site;
+* ``on_post_build``: index the built paper pages with Pagefind (:mod:`generator.search_index`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.catalogue import CatalogueError, load_catalogue
+from generator.search_index import SearchIndexError, build_search_index, header_engine
 from generator.site import SiteContent, generate_site
 
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
@@ -58,6 +60,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
         self.content = generate_site(catalogue)
+        config.extra["header_search"] = header_engine(len(catalogue.papers))  # read by overrides/main.html
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -84,3 +87,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
         server.watch(str(self.root(config) / "catalogue"))
         return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            build_search_index(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None

@@ -66,6 +66,7 @@ def generate_site(catalogue: Catalogue) -> SiteContent:
                 "description": escape(shorten(paper.abstract or paper.title)),
                 "hide": ["navigation", "toc"],
                 "source": f"catalogue/papers/{paper.id}.yml",
+                "search": {"boost": 2},  # Material's lunr: a paper outranks pages that merely mention it
             },
         )
     for topic in catalogue.topics:
