@@ -26,6 +26,8 @@ from pathlib import Path
 from pagefind.index import IndexConfig, PagefindIndex
 
 INDEX_FOLDER = "pagefind"
+# Characters that belong to method names ("S*", "SpecDec++"), so those names are words of their own.
+INCLUDE_CHARACTERS = "*+"
 PAPER_PAGES = "papers/*/index.html"
 # Above this many papers the header box queries Pagefind instead of lunr. Lunr's first search costs
 # its worker (12 KB gzipped) plus its index, about 0.075 KB gzipped per paper with the fields kept
@@ -49,7 +51,12 @@ def header_engine(paper_count: int, *, lunr_max_papers: int = LUNR_MAX_PAPERS) -
 
 
 async def _index(site: Path, staging: Path) -> int:
-    config = IndexConfig(force_language="en", write_playground=False, output_path=str(staging))
+    config = IndexConfig(
+        force_language="en",
+        include_characters=INCLUDE_CHARACTERS,
+        write_playground=False,
+        output_path=str(staging),
+    )
     async with PagefindIndex(config=config) as index:  # writes the files when the block succeeds
         added = await index.add_directory(str(site), glob=PAPER_PAGES)
     return int(added["page_count"])
