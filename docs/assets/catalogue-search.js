@@ -1,4 +1,5 @@
-// The catalogue search page: Pagefind's JS API with facets, sorting and the search kept in the URL.
+// The catalogue search page: Pagefind's JS API with facets, sorting and the search kept in the URL
+// (?query=...&topic=...&sort=date; not ?q=, which Material reads to open its own header search).
 // Untrusted text (titles, excerpts, filter values) reaches the page only as DOM text; the only
 // markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
 import { FACETS, pagefindAt, renderResult } from "./search-common.js";
@@ -6,7 +7,7 @@ import { FACETS, pagefindAt, renderResult } from "./search-common.js";
 const PAGE_SIZE = 20;
 const root = document.getElementById("catalogue-search");
 const form = root.querySelector("form");
-const queryInput = root.querySelector("[name=q]");
+const queryInput = root.querySelector("[name=query]");
 const sortSelect = root.querySelector("[name=sort]");
 const facetsBox = root.querySelector(".catalogue-search__facets");
 const status = root.querySelector(".catalogue-search__status");
@@ -23,7 +24,7 @@ function readState() {
   const filters = {};
   for (const facet of FACETS) filters[facet.key] = params.getAll(facet.key);
   const sort = params.get("sort") in SORTS ? params.get("sort") : "relevance";
-  return { query: params.get("q") || "", sort, filters };
+  return { query: params.get("query") || "", sort, filters };
 }
 
 function currentState() {
@@ -37,7 +38,7 @@ function currentState() {
 
 function writeState(state) {
   const params = new URLSearchParams();
-  if (state.query) params.set("q", state.query);
+  if (state.query) params.set("query", state.query);
   for (const facet of FACETS) for (const value of state.filters[facet.key]) params.append(facet.key, value);
   if (state.sort !== "relevance") params.set("sort", state.sort);
   const search = params.toString();
@@ -110,6 +111,7 @@ async function run() {
     list.replaceChildren();
     more.hidden = true;
     status.textContent = "Type to search, or pick a filter.";
+    root.dataset.shown = location.search;
     root.dataset.state = "idle";
     return;
   }
@@ -123,7 +125,10 @@ async function run() {
   const count = search.results.length;
   status.textContent = `${count} paper${count === 1 ? "" : "s"}`;
   await showMore(search.results, token);
-  if (token === generation) root.dataset.state = "done";
+  if (token === generation) {
+    root.dataset.shown = location.search; // which search the list shows (tests and scripts wait on it)
+    root.dataset.state = "done";
+  }
 }
 
 let timer;
