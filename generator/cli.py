@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator import|check|topics``.
+"""The command line: ``python -m generator import|check|topics|search-budget``.
 
 Each command is a thin edge around the pure stages: it reads files through
 :mod:`generator.storage` and :mod:`generator.catalogue`, prints what happened and
@@ -83,6 +83,13 @@ def command_topics(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_search_budget(arguments: argparse.Namespace) -> int:
+    from generator.search_budget import run  # needs Playwright and Chromium (requirements-dev.txt)
+
+    print(run(papers=arguments.papers, site=Path(arguments.site) if arguments.site else None))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Paper catalogue generator.")
     parser.add_argument("--root", default=".", help="the project folder holding catalogue/ (default: .)")
@@ -94,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     checker.set_defaults(run=command_check)
     topics = commands.add_parser("topics", help="print how many papers each topic gets")
     topics.set_defaults(run=command_topics)
+    budget = commands.add_parser("search-budget", help="measure search bytes and latency in Chromium")
+    budget.add_argument("--papers", type=int, help="build a synthetic catalogue of this many papers")
+    budget.add_argument("--site", help="measure this already built site instead of building one")
+    budget.set_defaults(run=command_search_budget)
     return parser
 
 

@@ -10,6 +10,7 @@ the browser is Debian's Chromium, never a downloaded one.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import threading
 from collections.abc import Iterator
@@ -30,15 +31,41 @@ CHROMIUM_ARGS = [
 NO_RESULTS = "No matching documents"
 
 
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass
 
 
+class GzipHandler(QuietHandler):
+    """Gzip text files like a static host (GitHub Pages) does, so transfer sizes are realistic.
+
+    Pagefind's own index files are gzipped by Pagefind already and are sent as they are.
+    """
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in COMPRESSIBLE):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
+def serve(site: Path, *, compress: bool = False) -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+    handler = functools.partial(GzipHandler if compress else QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,7 +4,9 @@
 // markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
 import { FACETS, pagefindAt, renderResult } from "./search-common.js";
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
+// Wait for a pause in typing: every searched prefix can download another index chunk (~25 KB).
+const TYPING_PAUSE_MS = 120;
 const root = document.getElementById("catalogue-search");
 const form = root.querySelector("form");
 const queryInput = root.querySelector("[name=query]");
@@ -135,7 +137,7 @@ let timer;
 function schedule() {
   clearTimeout(timer);
   root.dataset.state = "searching";
-  timer = setTimeout(run, 40);
+  timer = setTimeout(run, TYPING_PAUSE_MS);
 }
 
 async function start() {

@@ -48,7 +48,11 @@ async function main() {
     meta.textContent = count ? `${count} matching paper${count === 1 ? "" : "s"}` : "No matching papers";
     list.replaceChildren(...records.map(item));
   }
-  input.addEventListener("input", run);
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120); // a pause in typing: each searched prefix can download an index chunk
+  });
   await run();
 }
 
