@@ -43,6 +43,8 @@ class CatalogueConfig(Config):
     """Settings under ``plugins: - catalogue:`` in mkdocs.yml."""
 
     root = config_options.Type(str, default="")  # folder holding catalogue/; default: beside mkdocs.yml
+    # Engine of the header search box; "auto" picks by catalogue size (generator/search_index.py).
+    header_search = config_options.Choice(("auto", "lunr", "pagefind"), default="auto")
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -60,7 +62,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
         self.content = generate_site(catalogue)
-        config.extra["header_search"] = header_engine(len(catalogue.papers))  # read by overrides/main.html
+        engine = self.config.header_search
+        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

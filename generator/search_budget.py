@@ -42,7 +42,7 @@ TIMER = """(selector) => {
 
 
 def synthetic_catalogue(target: Path, count: int) -> Path:
-    """A catalogue of ``count`` papers: real titles recombined with other papers' abstracts and dates."""
+    """A catalogue of ``count`` papers: real titles (marked as variants) with other papers' abstracts and dates."""
     catalogue = load_catalogue(REPO)
     real = list(catalogue.papers)
     (target / "catalogue" / "papers").mkdir(parents=True)
@@ -55,6 +55,7 @@ def synthetic_catalogue(target: Path, count: int) -> Path:
             dataclasses.replace(
                 paper,
                 id=paper.id if copy == 0 else f"{paper.id}-{copy}",
+                title=paper.title if copy == 0 else f"{paper.title} (variant {copy})",  # titles must be unique
                 abstract=paper.abstract if copy == 0 else other.abstract,
                 date=paper.date if copy == 0 else other.date,
                 upvotes=paper.upvotes if copy == 0 else other.upvotes,
@@ -75,7 +76,8 @@ def build_site(project: Path, catalogue: Path) -> Path:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(project / "site")]
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
+        shown = "\n".join((result.stdout + result.stderr).splitlines()[:20])
+        raise RuntimeError(f"mkdocs build failed:\n{shown}")
     return project / "site"
 
 

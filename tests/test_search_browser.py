@@ -165,3 +165,25 @@ def test_hostile_text_is_shown_as_text_in_search_results(chromium_browser, tmp_p
         assert "<i>Org</i>" in organisations
         assert page.evaluate("window.pwned") is None
         page.close()
+
+
+def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - catalogue\n", "  - catalogue:\n      header_search: pagefind\n"))
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with serve(project / "site") as base:
+        page = chromium_browser.new_page()
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        open_header_search(page, base)
+        page.keyboard.type("test time scaling")
+        first = page.locator(".md-search-result__item > a.md-search-result__link").first
+        first.wait_for()
+        assert paper_id(first.get_attribute("href")) == "s-test-time-scaling-for-code-generation"
+        assert page.locator(".md-search-result__meta").text_content() == "1 matching paper"
+        assert page.locator(".md-search-result__item mark").count() > 0
+        assert [url for url in requested if "/pagefind/" in url]
+        assert not [url for url in requested if "search_index.json" in url or "/workers/search." in url]
+        page.close()
