@@ -86,7 +86,8 @@ def command_topics(arguments: argparse.Namespace) -> int:
 def command_search_budget(arguments: argparse.Namespace) -> int:
     from generator.search_budget import run  # needs Playwright and Chromium (requirements-dev.txt)
 
-    print(run(papers=arguments.papers, site=Path(arguments.site) if arguments.site else None))
+    site, keep = (Path(arguments.site) if arguments.site else None), (Path(arguments.keep) if arguments.keep else None)
+    print(run(papers=arguments.papers, site=site, keep=keep))
     return 0
 
 
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     budget = commands.add_parser("search-budget", help="measure search bytes and latency in Chromium")
     budget.add_argument("--papers", type=int, help="build a synthetic catalogue of this many papers")
     budget.add_argument("--site", help="measure this already built site instead of building one")
+    budget.add_argument("--keep", help="build into this (new) folder and keep it, to measure again with --site")
     budget.set_defaults(run=command_search_budget)
     return parser
 

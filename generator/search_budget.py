@@ -16,6 +16,7 @@ performance section; budgets are checked here, never as timed assertions in unit
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import shutil
 import statistics
 import subprocess
@@ -81,14 +82,29 @@ def build_site(project: Path, catalogue: Path) -> Path:
     return project / "site"
 
 
+def _size(request) -> int:  # noqa: ANN001 - Playwright's Request
+    """Transfer size; a worker's own script reports none, so count its body gzipped as the server sends it."""
+    sizes = request.sizes()
+    if sizes["responseBodySize"] <= 0 and request.response() is not None:
+        body = request.response().body()
+        return len(gzip.compress(body, compresslevel=6, mtime=0)) if request.url.endswith(".js") else len(body)
+    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
 def _bytes(requests: list, *, search_only: bool = False) -> int:
-    total = 0
+    return sum(_size(r) for r in requests if not search_only or any(part in r.url for part in SEARCH_URLS))
+
+
+def _kinds(requests: list) -> dict[str, int]:
+    """Search bytes by kind of file (Pagefind's meta, index chunks, filters, fragments, wasm; lunr; scripts)."""
+    kinds: dict[str, int] = {}
     for request in requests:
-        if search_only and not any(part in request.url for part in SEARCH_URLS):
+        if not any(part in request.url for part in SEARCH_URLS):
             continue
-        sizes = request.sizes()
-        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-    return total
+        name = request.url.split("?")[0].rsplit("/", 1)[-1]
+        kind = name.rsplit(".", 1)[-1] if "." in name else name
+        kinds[kind] = kinds.get(kind, 0) + _size(request)
+    return dict(sorted(kinds.items()))
 
 
 def _type_and_time(page, query: str, results: str, clear: str) -> float:  # noqa: ANN001 - Playwright's Page
@@ -114,7 +130,7 @@ def measure_header(browser, base: str, paper_url: str) -> dict:  # noqa: ANN001 
     page.locator(box).click()
     first_ms = _type_and_time(page, QUERIES[0], results, box)
     first_wall = (time.perf_counter() - started) * 1000
-    search_bytes = _bytes(finished[loaded:])
+    search_bytes, kinds = _bytes(finished[loaded:]), _kinds(finished[loaded:])
     warm = [_type_and_time(page, query, results, box) for query in QUERIES[1:]]
     engine = "pagefind" if any("/pagefind/" in request.url for request in finished) else "lunr"
     context.close()
@@ -123,6 +139,7 @@ def measure_header(browser, base: str, paper_url: str) -> dict:  # noqa: ANN001 
         "page_bytes": page_bytes,
         "page_search_bytes": page_search_bytes,
         "search_bytes": search_bytes,
+        "search_kinds": kinds,
         "first_query_ms": first_ms,
         "first_query_wall_ms": first_wall,
         "median_ms": statistics.median(warm),
@@ -140,10 +157,11 @@ def measure_search_page(browser, base: str) -> dict:  # noqa: ANN001 - Playwrigh
     results, box = ".catalogue-search__result a", "#catalogue-search-query"
     page.locator(box).click()
     first_ms = _type_and_time(page, QUERIES[0], results, box)
-    total_bytes, search_bytes = _bytes(finished), _bytes(finished, search_only=True)
+    total_bytes, search_bytes, kinds = _bytes(finished), _bytes(finished, search_only=True), _kinds(finished)
     warm = [_type_and_time(page, query, results, box) for query in QUERIES[1:]]
     context.close()
-    return {"page_and_search_bytes": total_bytes, "search_bytes": search_bytes, "first_query_ms": first_ms,
+    return {"page_and_search_bytes": total_bytes, "search_bytes": search_bytes, "search_kinds": kinds,
+            "first_query_ms": first_ms,
             "median_ms": statistics.median(warm)}  # fmt: skip
 
 
@@ -158,7 +176,7 @@ def measure_site(site: Path) -> dict:
 
 
 def report(figures: dict) -> str:
-    kb = lambda size: f"{size / 1024:.0f} KB"  # noqa: E731 - a local formatter
+    kb = lambda size: f"{size / 1024:.0f} KB"  # noqa: E731
     header, search = figures["header"], figures["search_page"]
     return "\n".join(
         [
@@ -171,15 +189,19 @@ def report(figures: dict) -> str:
             f"search page (pagefind): {kb(search['page_and_search_bytes'])} page and search before the first result,"
             f" {kb(search['search_bytes'])} of it search; first query {search['first_query_ms']:.0f} ms,"
             f" then median {search['median_ms']:.0f} ms",
+            "header box search bytes by file: " + ", ".join(f"{k} {kb(v)}" for k, v in header["search_kinds"].items()),
+            "search page search bytes by file: " + ", ".join(f"{k} {kb(v)}" for k, v in search["search_kinds"].items()),
         ]
     )
 
 
-def run(*, papers: int | None, site: Path | None) -> str:
+def run(*, papers: int | None, site: Path | None, keep: Path | None = None) -> str:
+    """Build (into ``keep``, or a temporary folder) and measure; or measure an already built ``site``."""
     if site is not None:
         return report(measure_site(site))
     with tempfile.TemporaryDirectory(prefix="search-budget-") as folder:
-        project = Path(folder)
+        project = Path(keep or folder)
+        project.mkdir(parents=True, exist_ok=True)
         catalogue = synthetic_catalogue(project, papers) / "catalogue" if papers else REPO / "catalogue"
         started = time.perf_counter()
         built = build_site(project, catalogue)
