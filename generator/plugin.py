@@ -94,6 +94,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
-            build_search_index(Path(config.site_dir))
+            build_search_index(Path(config.site_dir), titles=config.extra.get("header_search") == "pagefind")
         except SearchIndexError as error:
             raise PluginError(str(error)) from None

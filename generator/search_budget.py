@@ -31,7 +31,7 @@ from generator.search_browser import chromium, serve
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = ("speculative decoding", "QLoRA", "Dutch llama", "GaLore", "EXAONE 3.0", "time series forecasting")
 TYPING_DELAY_MS = 100  # a quick reader: ten characters a second
-SEARCH_URLS = ("search_index.json", "/workers/search.", "/pagefind/", "header-search.js", "search-common.js")
+SEARCH_URLS = ("search_index.json", "/workers/search.", "/pagefind", "header-search.js", "search-common.js")
 TIMER = """(selector) => {
   window.lastKeyAt = 0; window.resultAt = 0;
   addEventListener("keydown", () => { window.lastKeyAt = performance.now(); window.resultAt = 0; }, true);
@@ -132,7 +132,7 @@ def measure_header(browser, base: str, paper_url: str) -> dict:  # noqa: ANN001 
     first_wall = (time.perf_counter() - started) * 1000
     search_bytes, kinds = _bytes(finished[loaded:]), _kinds(finished[loaded:])
     warm = [_type_and_time(page, query, results, box) for query in QUERIES[1:]]
-    engine = "pagefind" if any("/pagefind/" in request.url for request in finished) else "lunr"
+    engine = "pagefind" if any("/pagefind" in request.url for request in finished) else "lunr"
     context.close()
     return {
         "engine": engine,

@@ -75,6 +75,7 @@ def test_header_engine_switches_to_pagefind_above_the_lunr_budget():
 
 def test_only_paper_pages_are_in_the_pagefind_index(mini_site):
     assert (mini_site / "pagefind" / "pagefind.js").is_file()
+    assert not (mini_site / "pagefind-titles").exists(), "the title index is built only for the Pagefind header box"
     entry = json.loads((mini_site / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 8  # the fixture's 8 papers, no topic or hand-written page
     for page in ("index.html", "about/index.html", "topics/index.html", "search/index.html"):

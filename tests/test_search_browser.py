@@ -184,6 +184,7 @@ def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
         assert paper_id(first.get_attribute("href")) == "s-test-time-scaling-for-code-generation"
         assert page.locator(".md-search-result__meta").text_content() == "1 matching paper"
         assert page.locator(".md-search-result__item mark").count() > 0
-        assert [url for url in requested if "/pagefind/" in url]
+        assert [url for url in requested if "/pagefind-titles/" in url], "the lean title index"
+        assert not [url for url in requested if "/pagefind/" in url]
         assert not [url for url in requested if "search_index.json" in url or "/workers/search." in url]
         page.close()

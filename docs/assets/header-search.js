@@ -2,6 +2,7 @@
 // (config.extra.header_search == "pagefind", chosen by generator/search_index.py).
 // Loaded by overrides/partials/search-loader.html when the reader first opens the search box;
 // renders into Material's own result list, so the header looks the same with either engine.
+// It queries the lean title-only index; the search page (docs/search.md) has abstracts and facets.
 import { pagefindAt, safeExcerpt } from "./search-common.js";
 
 const input = document.querySelector("[data-md-component=search-query]");
@@ -31,7 +32,7 @@ function item(record) {
 }
 
 async function main() {
-  const pagefind = await pagefindAt(siteRoot);
+  const pagefind = await pagefindAt(siteRoot, "pagefind-titles/"); // the lean title index (search_index.py)
   async function run() {
     const token = ++generation;
     const query = input.value.trim();

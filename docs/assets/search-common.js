@@ -13,10 +13,12 @@ export const FACETS = [
 ];
 
 // Pagefind from the site's own folder; result URLs keep the site's base path (e.g. GitHub Pages).
-export async function pagefindAt(siteRoot) {
-  const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+// folder: "pagefind/" (everything, with filters and sort keys) or "pagefind-titles/" (titles only).
+export async function pagefindAt(siteRoot, folder = "pagefind/") {
+  const base = new URL(folder, siteRoot);
+  const pagefind = await import(new URL("pagefind.js", base).href);
   // noWorker: searching on the main thread spares the worker script (12 KB gzipped) before the first result.
-  await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true });
+  await pagefind.options({ basePath: base.pathname, baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true });
   await pagefind.init();
   return pagefind;
 }
