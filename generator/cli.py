@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator import|check|topics``.
+"""The command line: ``python -m generator import|check|topics|search-budget``.
 
 Each command is a thin edge around the pure stages: it reads files through
 :mod:`generator.storage` and :mod:`generator.catalogue`, prints what happened and
@@ -97,6 +97,14 @@ def command_bench(arguments: argparse.Namespace) -> int:
     return bench(arguments)
 
 
+def command_search_budget(arguments: argparse.Namespace) -> int:
+    from generator.search_budget import run  # needs Playwright and Chromium (requirements-dev.txt)
+
+    site, keep = (Path(arguments.site) if arguments.site else None), (Path(arguments.keep) if arguments.keep else None)
+    print(run(papers=arguments.papers, site=site, keep=keep))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Paper catalogue generator.")
     parser.add_argument("--root", default=".", help="the project folder holding catalogue/ (default: .)")
@@ -115,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", help="also write every figure to this JSON file")
     bench.add_argument("--no-baseline", action="store_true", help="skip the MkDocs-only baseline build")
     bench.set_defaults(run=command_bench)
+    budget = commands.add_parser("search-budget", help="measure search bytes and latency in Chromium")
+    budget.add_argument("--papers", type=int, help="build a synthetic catalogue of this many papers")
+    budget.add_argument("--site", help="measure this already built site instead of building one")
+    budget.add_argument("--keep", help="build into this (new) folder and keep it, to measure again with --site")
+    budget.set_defaults(run=command_search_budget)
     return parser
 
 

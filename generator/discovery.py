@@ -28,7 +28,11 @@ def render_related(paper: Paper, related: Sequence[Paper], topics: dict[str, Top
         chips = "".join(f'<span class="topic-chip">{escape(topics[topic_id].name)}</span>' for topic_id in shared)
         shared_html = f' <span class="related-topics" aria-label="Shared topics">{chips}</span>' if chips else ""
         items.append(f'<li><a href="{prefix}papers/{other.id}/">{render_inline(other.title)}</a>{shared_html}</li>')
-    return f'<h2 id="related">Related papers</h2>\n<ol class="related-papers">{"".join(items)}</ol>'
+    # Other papers' titles are not this paper's content: kept out of both search indexes.
+    return (
+        '<h2 id="related" data-search-exclude data-pagefind-ignore>Related papers</h2>\n'
+        f'<ol class="related-papers" data-pagefind-ignore>{"".join(items)}</ol>'
+    )
 
 
 def render_bibtex_block(bibtex: str) -> str:
@@ -39,8 +43,9 @@ def render_bibtex_block(bibtex: str) -> str:
     """
     code = escape(bibtex.strip()).replace("\n", "&#10;")
     return (
-        '<h2 id="cite">Cite</h2>\n'
-        f'<div class="language-bibtex highlight paper-bibtex"><pre><span></span><code>{code}</code></pre></div>'
+        '<h2 id="cite" data-search-exclude data-pagefind-ignore>Cite</h2>\n'
+        '<div class="language-bibtex highlight paper-bibtex" data-pagefind-ignore>'
+        f"<pre><span></span><code>{code}</code></pre></div>"
     )
 
 

@@ -48,7 +48,9 @@ def render_sortable_list(
         render_sortable_row(paper, prefix, note_counts.get(paper.id, 0)) for paper in newest_first(list(papers))
     )
     controls = SORT_CONTROLS.format(list_id=list_id)
-    return f'{controls}\n<ol class="paper-list paper-list--sortable" id="{list_id}">\n{rows}\n</ol>\n'
+    return (
+        f'{controls}\n<ol class="paper-list paper-list--sortable" id="{list_id}" data-search-exclude>\n{rows}\n</ol>\n'
+    )
 
 
 def render_code_page(papers: Sequence[Paper], *, note_counts: Mapping[str, int] | None = None) -> str:

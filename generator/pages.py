@@ -89,7 +89,7 @@ def render_facts(paper: Paper) -> str:
 def render_topic_chips(paper: Paper, topics: dict[str, Topic], prefix: str) -> str:
     if not paper.topics:
         return ""
-    chips = "".join(
+    chips = " ".join(  # spaced, so search engines see separate words
         f'<a class="topic-chip" href="{prefix}topics/{topic_id}/">{escape(topics[topic_id].name)}</a>'
         for topic_id in paper.topics
     )
@@ -105,7 +105,7 @@ def render_links(paper: Paper) -> str:
         f' <span class="code-kind">{LINK_KIND_LABELS[link.kind]}</span></li>'
         for link in links
     )
-    return f'<h2 id="code">Code and resources</h2>\n<ul class="code-links">{items}</ul>'
+    return f'<h2 id="code" data-search-exclude>Code and resources</h2>\n<ul class="code-links">{items}</ul>'
 
 
 def find_links(paper: Paper) -> list[tuple[str, str]]:
@@ -136,19 +136,43 @@ def render_paper_body(paper: Paper, topics: dict[str, Topic], sections: PageSect
         render_facts(paper),
         render_topic_chips(paper, topics, prefix),
         render_links(paper),
-        f'<h2 id="abstract">Abstract</h2>\n<p class="paper-abstract">{abstract}</p>',
+        f'<h2 id="abstract" data-search-exclude>Abstract</h2>\n<p class="paper-abstract">{abstract}</p>',
         *sections.after_abstract,
-        f'<h2 id="find">Find this paper</h2>\n<p class="paper-find">{finders}</p>',
+        f'<h2 id="find" data-search-exclude>Find this paper</h2>\n<p class="paper-find">{finders}</p>',
         f'<p class="paper-sources">Listed in: {sources}</p>',
         *sections.end,
     ]
     return "\n".join(part for part in parts if part)
 
 
+def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
+    """Pagefind markers: attributes for the paper wrapper and a hidden block of filters and sort keys.
+
+    Only the wrapper is indexed (``data-pagefind-body``); the hidden block is ignored as text
+    (``data-pagefind-ignore``) but still supplies filters, meta and sort keys. Pagefind leaves a
+    page out of sorted results when it lacks the sort key, so undated papers sort as ``0000-00-00``
+    and papers without upvotes as 0 (zero-padded, so text order is number order).
+    """
+    date = escape(paper.date or "0000-00-00")
+    upvotes = paper.upvotes or 0
+    filters = [("topic", topics[topic_id].name) for topic_id in paper.topics]
+    filters += [("year", paper.date[:4])] if paper.date else []
+    filters += [("organisation", paper.organisation)] if paper.organisation else []
+    filters += [("source", source) for source in paper.sources]
+    filters += [("code", "yes" if paper.all_links else "no")]
+    spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
+    hidden = (
+        f'<div hidden data-pagefind-ignore data-pagefind-sort="upvotes:{upvotes:07d}"'
+        f' data-pagefind-meta="upvotes:{upvotes}">{spans}</div>'
+    )
+    return f' data-pagefind-body data-pagefind-sort="date:{date}" data-pagefind-meta="date:{date}"', hidden
+
+
 def render_paper_page(paper: Paper, topics: dict[str, Topic], sections: PageSections = PageSections()) -> str:
     """Markdown source of a paper page: one HTML block, nothing for Markdown to interpret."""
     body = render_paper_body(paper, topics, sections)
-    return f'<div class="paper" data-paper-id="{escape(paper.id)}">\n{body}\n</div>\n'
+    attributes, hidden = pagefind_markers(paper, topics)
+    return f'<div class="paper" data-paper-id="{escape(paper.id)}"{attributes}>\n{body}\n{hidden}\n</div>\n'
 
 
 def render_notes_badge(count: int) -> str:
@@ -188,7 +212,7 @@ def render_topic_page(
         f'<p class="topic-description">{escape(topic.description)}</p>\n\n'
         f'<p class="topic-count">{count}</p>\n\n'
         + (f"{links}\n\n" if links else "")
-        + (listing or f'<ol class="paper-list">\n{rows}\n</ol>\n')
+        + (listing or f'<ol class="paper-list" data-search-exclude>\n{rows}\n</ol>\n')
     )
 
 
@@ -224,5 +248,5 @@ def render_summary(
         f" <strong>{with_code}</strong> link to code.</p>\n"
         f'<p class="catalogue-start">Start with a topic: {topic_links},'
         f' or see <a href="{prefix}topics/">all topics</a>.</p>\n'
-        f'<h2 id="newest">Newest papers</h2>\n<ol class="paper-list">\n{newest}\n</ol>\n'
+        f'<h2 id="newest">Newest papers</h2>\n<ol class="paper-list" data-search-exclude>\n{newest}\n</ol>\n'
     )

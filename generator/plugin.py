@@ -11,6 +11,7 @@ this module only maps them onto MkDocs events:
 * ``on_post_page``: compact the HTML (:mod:`generator.compact`);
 * while serving (``on_startup``, ``on_page_context``, ``on_post_page``): remember finished pages so the
   next rebuild re-renders only what changed (:mod:`generator.live`).
+* ``on_post_build``: index the built paper pages with Pagefind (:mod:`generator.search_index`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from generator.catalogue import CatalogueError, load_catalogue
 from generator.compact import compact_html
 from generator.live import CachedPage, PageCache, linked_pages, page_key, site_fingerprint
 from generator.note_pages import Repository
+from generator.search_index import SearchIndexError, build_search_index, header_engine
 from generator.site import SiteContent, generate_site
 
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
@@ -54,6 +56,8 @@ class CatalogueConfig(Config):
     """Settings under ``plugins: - catalogue:`` in mkdocs.yml."""
 
     root = config_options.Type(str, default="")  # folder holding catalogue/; default: beside mkdocs.yml
+    # Engine of the header search box; "auto" picks by catalogue size (generator/search_index.py).
+    header_search = config_options.Choice(("auto", "lunr", "pagefind"), default="auto")
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -90,6 +94,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_name=config.site_name,
             repository=repository(config),
         )
+        engine = self.config.header_search
+        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -165,3 +172,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
         server.watch(str(self.root(config) / "catalogue"))
         return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            build_search_index(Path(config.site_dir), titles=config.extra.get("header_search") == "pagefind")
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None

@@ -107,6 +107,7 @@ def generate_site(
                 "hide": ["navigation", "toc"],
                 "source": f"catalogue/papers/{paper.id}.yml",
                 "extra_head": paper_head(paper, topics, site_url=site_url),
+                "search": {"boost": 2},  # Material's lunr: a paper outranks pages that merely mention it
             },
         )
     for topic in catalogue.topics:

@@ -68,3 +68,23 @@ def real_site(tmp_path_factory) -> Path:
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Debian Chromium for the whole session (search tests); skipped only without it."""
+    from generator.search_browser import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def real_site_url(real_site) -> str:
+    """The real site (with its Pagefind index) served on 127.0.0.1; returns the base URL."""
+    from generator.search_browser import serve
+
+    with serve(real_site) as base:
+        yield base

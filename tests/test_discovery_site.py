@@ -23,9 +23,12 @@ def test_paper_page_related_and_bibtex(mini_site):
     related = json.loads(read(mini_site, "api", "papers.json"))
     related = next(paper["related"] for paper in related if paper["id"] == S_STAR)
     assert 0 < len(related) <= 5 and S_STAR not in related
-    section = page.split('<h2 id="related">Related papers</h2>')[1].split("</ol>")[0]
+    section = page.split('<h2 id="related" data-search-exclude data-pagefind-ignore>Related papers</h2>')[1]
+    section = section.split("</ol>")[0]
     assert re.findall(r'href="../../papers/([^/]+)/"', section) == related
-    code = page.split('<div class="language-bibtex highlight paper-bibtex"><pre><span></span><code>')[1]
+    code = page.split(
+        '<div class="language-bibtex highlight paper-bibtex" data-pagefind-ignore><pre><span></span><code>'
+    )[1]
     bibtex = html.unescape(code.split("</code>")[0])
     assert bibtex.startswith(f"@misc{{{S_STAR},\n  title = {{{{S*: Test Time Scaling for Code Generation}}}},")
 

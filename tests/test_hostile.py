@@ -148,6 +148,8 @@ def test_no_live_markup_on_any_page(hostile_site, theme_scripts):
                 assert "<" not in script.text and json.loads(script.text), where
             else:
                 assert normalise_script(script.text or "") in theme_scripts, (where, script.text[:200])
+        if where == "search/index.html":
+            continue  # its form and stylesheet are hand-written in docs/search.md; no contributed text
         for article in find_class(root, "article", "md-content__inner"):
             for element in article.iter():
                 assert element.tag not in FORBIDDEN_IN_CONTENT, (where, element.tag)

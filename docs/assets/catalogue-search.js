@@ -1,0 +1,167 @@
+// The catalogue search page: Pagefind's JS API with facets, sorting and the search kept in the URL
+// (?query=...&topic=...&sort=date; not ?q=, which Material reads to open its own header search).
+// Untrusted text (titles, excerpts, filter values) reaches the page only as DOM text; the only
+// markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
+import { FACETS, pagefindAt, renderResult } from "./search-common.js";
+
+const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
+// Wait for a pause in typing: every searched prefix can download another index chunk (~25 KB).
+const TYPING_PAUSE_MS = 120;
+const root = document.getElementById("catalogue-search");
+const form = root.querySelector("form");
+const queryInput = root.querySelector("[name=query]");
+const sortSelect = root.querySelector("[name=sort]");
+const facetsBox = root.querySelector(".catalogue-search__facets");
+const status = root.querySelector(".catalogue-search__status");
+const list = root.querySelector(".catalogue-search__results");
+const more = root.querySelector(".catalogue-search__more");
+const SORTS = { relevance: null, date: { date: "desc" }, upvotes: { upvotes: "desc" } };
+
+let pagefind;
+let generation = 0;
+let shown = [];
+
+function readState() {
+  const params = new URLSearchParams(location.search);
+  const filters = {};
+  for (const facet of FACETS) filters[facet.key] = params.getAll(facet.key);
+  const sort = params.get("sort") in SORTS ? params.get("sort") : "relevance";
+  return { query: params.get("query") || "", sort, filters };
+}
+
+function currentState() {
+  const filters = {};
+  for (const facet of FACETS) {
+    const boxes = facetsBox.querySelectorAll(`input[data-facet="${facet.key}"]:checked`);
+    filters[facet.key] = [...boxes].map((box) => box.value);
+  }
+  return { query: queryInput.value.trim(), sort: sortSelect.value, filters };
+}
+
+function writeState(state) {
+  const params = new URLSearchParams();
+  if (state.query) params.set("query", state.query);
+  for (const facet of FACETS) for (const value of state.filters[facet.key]) params.append(facet.key, value);
+  if (state.sort !== "relevance") params.set("sort", state.sort);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+}
+
+function facetLabel(facet, value) {
+  return facet.labels ? facet.labels[value] || value : value;
+}
+
+function renderFacets(available, selected) {
+  facetsBox.replaceChildren();
+  for (const facet of FACETS) {
+    const counts = available[facet.key] || {};
+    const values = Object.keys(counts).sort(facet.order);
+    if (!values.length) continue;
+    const details = document.createElement("details");
+    details.className = "catalogue-search__facet";
+    details.open = facet.open || selected[facet.key].length > 0;
+    const summary = document.createElement("summary");
+    summary.textContent = facet.title;
+    details.append(summary);
+    const options = document.createElement("div");
+    options.className = "catalogue-search__options";
+    for (const value of values) {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = value;
+      box.dataset.facet = facet.key;
+      box.checked = selected[facet.key].includes(value);
+      const count = document.createElement("span");
+      count.className = "catalogue-search__count";
+      count.dataset.facet = facet.key;
+      count.dataset.value = value;
+      count.textContent = counts[value];
+      label.append(box, ` ${facetLabel(facet, value)} `, count);
+      options.append(label);
+    }
+    details.append(options);
+    facetsBox.append(details);
+  }
+}
+
+function updateCounts(counts) {
+  for (const element of facetsBox.querySelectorAll(".catalogue-search__count")) {
+    const facet = counts[element.dataset.facet] || {};
+    element.textContent = facet[element.dataset.value] ?? 0;
+  }
+}
+
+async function showMore(results, token) {
+  const batch = results.slice(shown.length, shown.length + PAGE_SIZE);
+  const records = await Promise.all(batch.map((result) => result.data()));
+  if (token !== generation) return;
+  for (const record of records) list.append(renderResult(record));
+  shown = results.slice(0, shown.length + batch.length);
+  more.hidden = shown.length >= results.length;
+  more.onclick = () => showMore(results, token);
+}
+
+async function run() {
+  const token = ++generation;
+  const state = currentState();
+  writeState(state);
+  const filters = {};
+  for (const facet of FACETS) if (state.filters[facet.key].length) filters[facet.key] = { any: state.filters[facet.key] };
+  const hasFilters = Object.keys(filters).length > 0;
+  if (!state.query && !hasFilters) {
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "Type to search, or pick a filter.";
+    root.dataset.shown = location.search;
+    root.dataset.state = "idle";
+    return;
+  }
+  const options = { filters };
+  if (SORTS[state.sort]) options.sort = SORTS[state.sort];
+  const search = await pagefind.search(state.query || null, options);
+  if (token !== generation || !search) return;
+  updateCounts(search.filters || {});
+  list.replaceChildren();
+  shown = [];
+  const count = search.results.length;
+  status.textContent = `${count} paper${count === 1 ? "" : "s"}`;
+  await showMore(search.results, token);
+  if (token === generation) {
+    root.dataset.shown = location.search; // which search the list shows (tests and scripts wait on it)
+    root.dataset.state = "done";
+  }
+}
+
+let timer;
+function schedule() {
+  clearTimeout(timer);
+  root.dataset.state = "searching";
+  timer = setTimeout(run, TYPING_PAUSE_MS);
+}
+
+async function start() {
+  try {
+    pagefind = await pagefindAt(new URL(root.dataset.siteRoot, location.href));
+  } catch {
+    status.textContent =
+      "The search index is missing: it is written by `mkdocs build` and by `mkdocs serve` after its first build.";
+    root.dataset.state = "unavailable";
+    return;
+  }
+  const state = readState();
+  queryInput.value = state.query;
+  sortSelect.value = state.sort;
+  renderFacets(await pagefind.filters(), state.filters);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    schedule();
+  });
+  queryInput.addEventListener("input", schedule);
+  sortSelect.addEventListener("change", schedule);
+  facetsBox.addEventListener("change", schedule);
+  root.dataset.ready = "true";
+  await run();
+}
+
+start();

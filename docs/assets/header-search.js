@@ -1,0 +1,60 @@
+// The header search box on Pagefind, for catalogues too big for Material's lunr index
+// (config.extra.header_search == "pagefind", chosen by generator/search_index.py).
+// Loaded by overrides/partials/search-loader.html when the reader first opens the search box;
+// renders into Material's own result list, so the header looks the same with either engine.
+// It queries the lean title-only index; the search page (docs/search.md) has abstracts and facets.
+import { pagefindAt, safeExcerpt } from "./search-common.js";
+
+const input = document.querySelector("[data-md-component=search-query]");
+const meta = document.querySelector(".md-search-result__meta");
+const list = document.querySelector(".md-search-result__list");
+const siteRoot = new URL("..", import.meta.url);
+const MAX_RESULTS = 10;
+let generation = 0;
+
+function item(record) {
+  const li = document.createElement("li");
+  li.className = "md-search-result__item";
+  const link = document.createElement("a");
+  link.className = "md-search-result__link";
+  link.href = record.url;
+  const article = document.createElement("article");
+  article.className = "md-search-result__article md-typeset";
+  article.dataset.mdScore = "1";
+  const title = document.createElement("h1");
+  title.textContent = record.meta.title || record.url;
+  const excerpt = document.createElement("p");
+  excerpt.append(safeExcerpt(record.excerpt || ""));
+  article.append(title, excerpt);
+  link.append(article);
+  li.append(link);
+  return li;
+}
+
+async function main() {
+  const pagefind = await pagefindAt(siteRoot, "pagefind-titles/"); // the lean title index (search_index.py)
+  async function run() {
+    const token = ++generation;
+    const query = input.value.trim();
+    if (!query) {
+      list.replaceChildren();
+      meta.textContent = "Type to start searching";
+      return;
+    }
+    const search = await pagefind.search(query);
+    if (token !== generation || !search) return;
+    const records = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+    if (token !== generation) return;
+    const count = search.results.length;
+    meta.textContent = count ? `${count} matching paper${count === 1 ? "" : "s"}` : "No matching papers";
+    list.replaceChildren(...records.map(item));
+  }
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120); // a pause in typing: each searched prefix can download an index chunk
+  });
+  await run();
+}
+
+main();

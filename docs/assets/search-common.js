@@ -1,0 +1,70 @@
+// Shared by the catalogue search page and the Pagefind header box: load Pagefind, render a result safely.
+// Filters and sort keys come from the paper pages (generator/pages.py, pagefind_markers).
+
+const byName = (a, b) => a.localeCompare(b);
+const newestFirst = (a, b) => b.localeCompare(a);
+
+export const FACETS = [
+  { key: "topic", title: "Topic", order: byName, open: true },
+  { key: "year", title: "Year", order: newestFirst, open: true },
+  { key: "code", title: "Code", order: newestFirst, open: true, labels: { yes: "has code", no: "no code" } },
+  { key: "organisation", title: "Organisation", order: byName },
+  { key: "source", title: "Source listing", order: byName },
+];
+
+// Pagefind from the site's own folder; result URLs keep the site's base path (e.g. GitHub Pages).
+// folder: "pagefind/" (everything, with filters and sort keys) or "pagefind-titles/" (titles only).
+export async function pagefindAt(siteRoot, folder = "pagefind/") {
+  const base = new URL(folder, siteRoot);
+  const pagefind = await import(new URL("pagefind.js", base).href);
+  // noWorker: searching on the main thread spares the worker script (12 KB gzipped) before the first result.
+  await pagefind.options({ basePath: base.pathname, baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true });
+  await pagefind.init();
+  return pagefind;
+}
+
+// Pagefind's excerpt is HTML built from indexed text: keep its text and its <mark>s, nothing else.
+// A <template> parses without running scripts or loading images.
+export function safeExcerpt(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const fragment = document.createDocumentFragment();
+  for (const node of template.content.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      fragment.append(mark);
+    } else {
+      fragment.append(document.createTextNode(node.textContent));
+    }
+  }
+  return fragment;
+}
+
+function humanDate(iso) {
+  if (!iso || iso.startsWith("0000")) return "";
+  const date = new Date(`${iso}T00:00:00Z`);
+  return date.toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+// One result: title link (text only), date, topics, excerpt with highlights.
+export function renderResult(record, { tag = "li", className = "catalogue-search__result" } = {}) {
+  const item = document.createElement(tag);
+  item.className = className;
+  const link = document.createElement("a");
+  link.className = "catalogue-search__title";
+  link.href = record.url;
+  link.textContent = record.meta.title || record.url;
+  const facts = document.createElement("div");
+  facts.className = "catalogue-search__facts";
+  const date = humanDate(record.meta.date);
+  const topics = (record.filters.topic || []).join(" · ");
+  facts.textContent = [date, Number(record.meta.upvotes) > 0 ? `▲ ${record.meta.upvotes}` : "", topics]
+    .filter(Boolean)
+    .join(" — ");
+  const excerpt = document.createElement("p");
+  excerpt.className = "catalogue-search__excerpt";
+  excerpt.append(safeExcerpt(record.excerpt || ""));
+  item.append(link, facts, excerpt);
+  return item;
+}

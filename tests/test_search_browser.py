@@ -1,0 +1,190 @@
+"""Search in a real browser: the header box, the catalogue search page, a phone, hostile text.
+
+The built real site (with its Pagefind index) is served on 127.0.0.1 and driven with Debian's
+Chromium through Playwright (fixtures ``real_site_url`` and ``chromium_browser`` in conftest.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import FIXTURES, REPO, make_project, mkdocs_build
+
+from generator.catalogue import load_catalogue
+from generator.search_browser import open_header_search, paper_id, serve
+
+SEARCH_TRAFFIC = ("search_index.json", "/workers/search.", "/pagefind/")
+MULTILINGUAL = "Multilingual & low-resource languages"
+INSTRUCTION = "Instruction tuning & alignment"
+
+
+@pytest.fixture(scope="module")
+def papers():
+    return {paper.id: paper for paper in load_catalogue(REPO).papers}
+
+
+@pytest.fixture()
+def page(chromium_browser):
+    context = chromium_browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def settle(page, expected: str) -> None:
+    """Wait until the page shows the results of the search whose URL contains ``expected``."""
+    page.wait_for_function(
+        """(expected) => {
+          const root = document.getElementById("catalogue-search");
+          return location.search.includes(expected) && root.dataset.shown === location.search
+            && root.dataset.state !== "searching";
+        }""",
+        arg=expected,
+    )
+
+
+def result_ids(page) -> list[str]:
+    hrefs = page.locator(".catalogue-search__result > a").evaluate_all("links => links.map(a => a.href)")
+    return [paper_id(href) for href in hrefs]
+
+
+def test_header_box_downloads_nothing_until_used_then_finds_the_paper(page, real_site_url):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(real_site_url + "papers/qlora-efficient-finetuning-of-quantized-llms/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if any(part in url for part in SEARCH_TRAFFIC)]
+    open_header_search(page, real_site_url)
+    page.keyboard.type("speculative decoding")
+    first = page.locator(".md-search-result__item > a.md-search-result__link").first
+    first.wait_for()
+    titles = page.locator(".md-search-result__item h1").all_text_contents()
+    assert any("DySpec: Faster Speculative Decoding" in title for title in titles[:5])
+    assert [url for url in requested if url.endswith("search/search_index.json")]
+    assert not [url for url in requested if "/pagefind/" in url], "the header box uses lunr at this size"
+
+
+def test_search_page_two_facets_sort_by_date_and_url_state(page, real_site_url, papers):
+    page.goto(real_site_url + "search/")
+    page.wait_for_selector("#catalogue-search[data-ready=true]")
+    page.fill("#catalogue-search-query", "llama")
+    settle(page, "query=llama")
+    everything = result_ids(page)
+    page.check(f"input[data-facet=topic][value='{MULTILINGUAL}']")
+    page.check("input[data-facet=code][value=yes]")
+    page.select_option("#catalogue-search-sort", "date")
+    settle(page, "code=yes&sort=date")
+    ids = result_ids(page)
+    assert ids and len(ids) < len(everything)
+    for found in ids:
+        assert "multilingual" in papers[found].topics and papers[found].all_links
+    dates = [papers[found].date or "0000-00-00" for found in ids]  # undated papers sort last
+    assert dates == sorted(dates, reverse=True) and dates[0] > "0000"
+    assert page.locator(".catalogue-search__excerpt mark").count() > 0
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"query": ["llama"], "topic": [MULTILINGUAL], "code": ["yes"], "sort": ["date"]}
+
+    # OR within a facet: a second topic widens the results, still AND with the other facet.
+    page.check(f"input[data-facet=topic][value='{INSTRUCTION}']")
+    settle(page, "topic=Instruction+tuning+%26+alignment&topic=Multilingual")
+    wider = result_ids(page)
+    assert set(ids) < set(wider)
+    for found in wider:
+        assert {"multilingual", "alignment"} & set(papers[found].topics) and papers[found].all_links
+
+    # The URL restores the same search in a new page.
+    shared = page.url
+    page.goto(shared)
+    settle(page, "sort=date")
+    assert page.input_value("#catalogue-search-query") == "llama"
+    assert page.input_value("#catalogue-search-sort") == "date"
+    assert page.is_checked(f"input[data-facet=topic][value='{INSTRUCTION}']")
+    assert result_ids(page) == wider
+
+
+def test_search_page_on_a_phone(chromium_browser, real_site_url, papers):
+    context = chromium_browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(real_site_url + "search/?query=qlora&year=2023")
+    settle(page, "query=qlora")
+    ids = result_ids(page)
+    assert "qlora-efficient-finetuning-of-quantized-llms" in ids[:3]
+    assert all(papers[found].year == 2023 for found in ids)
+    assert page.is_checked("input[data-facet=year][value='2023']")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.locator(".catalogue-search__result").first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    page.tap("#catalogue-search-query")
+    page.fill("#catalogue-search-query", "galore")
+    settle(page, "query=galore")
+    assert "galore-memory-efficient-llm-training-by-gradient-low-rank-projection" not in result_ids(
+        page
+    )  # a 2024 paper
+    page.uncheck("input[data-facet=year][value='2023']")
+    settle(page, "query=galore")
+    page.wait_for_function("!location.search.includes('year')")
+    settle(page, "query=galore")
+    assert result_ids(page)[0] == "galore-memory-efficient-llm-training-by-gradient-low-rank-projection"
+    context.close()
+
+
+HOSTILE = """id: hostile
+title: '<img src=x onerror="window.pwned=1">Hostile LoRA <script>window.pwned=2</script>'
+abstract: 'Zebrafinch <b onmouseover=alert(1)>bold</b> &amp; <mark>fake</mark> zebrafinch.'
+date: 2024-01-02
+authors_count: 1
+organisation: '<i>Org</i>'
+upvotes: 3
+sources:
+- fixture.txt
+code: []
+added: 2026-11-23
+"""
+
+
+def test_hostile_text_is_shown_as_text_in_search_results(chromium_browser, tmp_path):
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(FIXTURES / "mini" / "catalogue", catalogue)
+    (catalogue / "papers" / "hostile.yml").write_text(HOSTILE, encoding="utf-8")
+    project = make_project(tmp_path / "project", catalogue)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with serve(project / "site") as base:
+        page = chromium_browser.new_page()
+        page.goto(base + "search/?query=zebrafinch")
+        settle(page, "query=zebrafinch")
+        title = page.locator(".catalogue-search__title").first
+        assert "<img" in title.text_content() and "Hostile LoRA" in title.text_content()
+        excerpt = page.locator(".catalogue-search__excerpt").first
+        tags = excerpt.evaluate("node => [...node.querySelectorAll('*')].map(element => element.tagName)")
+        assert set(tags) == {"MARK"}
+        assert "<b onmouseover" in excerpt.text_content() and "<mark>fake</mark>" in excerpt.text_content()
+        organisations = page.locator("input[data-facet=organisation]").evaluate_all("boxes => boxes.map(b => b.value)")
+        assert "<i>Org</i>" in organisations
+        assert page.evaluate("window.pwned") is None
+        page.close()
+
+
+def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - catalogue\n", "  - catalogue:\n      header_search: pagefind\n"))
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with serve(project / "site") as base:
+        page = chromium_browser.new_page()
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        open_header_search(page, base)
+        page.keyboard.type("test time scaling")
+        first = page.locator(".md-search-result__item > a.md-search-result__link").first
+        first.wait_for()
+        assert paper_id(first.get_attribute("href")) == "s-test-time-scaling-for-code-generation"
+        assert page.locator(".md-search-result__meta").text_content() == "1 matching paper"
+        assert page.locator(".md-search-result__item mark").count() > 0
+        assert [url for url in requested if "/pagefind-titles/" in url], "the lean title index"
+        assert not [url for url in requested if "/pagefind/" in url]
+        assert not [url for url in requested if "search_index.json" in url or "/workers/search." in url]
+        page.close()
