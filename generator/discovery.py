@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 
 from generator.records import Paper
-from generator.text import escape, plain_text, render_inline
+from generator.text import escape, plain_text, render_inline, shorten
 from generator.topics import Topic
 
 
@@ -64,8 +64,8 @@ def scholarly_article(paper: Paper, topics: dict[str, Topic], *, page_url: str) 
         "name": plain_text(paper.title),
         "headline": plain_text(paper.title),
     }
-    if paper.abstract:
-        article["abstract"] = plain_text(paper.abstract)
+    if paper.abstract:  # the page shows the whole abstract; a summary keeps every page small
+        article["description"] = shorten(paper.abstract)
     if paper.date:
         article["datePublished"] = paper.date
     if paper.topics:
@@ -101,8 +101,6 @@ def paper_head(paper: Paper, topics: dict[str, Topic], *, site_url: str) -> str:
             _meta("citation_arxiv_id", paper.arxiv_id),
             _meta("citation_pdf_url", f"https://arxiv.org/pdf/{paper.arxiv_id}"),
         ]
-    if paper.abstract:
-        tags.append(_meta("citation_abstract", plain_text(paper.abstract)))
     page_url = f"{site_url}papers/{paper.id}/"
     article = _json_for_html(scholarly_article(paper, topics, page_url=page_url))
     tags.append(f'<script type="application/ld+json">{article}</script>')
