@@ -13,6 +13,7 @@ from generator.catalogue import load_catalogue
 from generator.pages import paper_path
 from generator.related import related_papers
 from generator.search_index import build_search_index
+from generator.search_stream import SearchIndexStream
 from generator.site import RELATED_MARKER, fill_related, generate_site, related_content
 
 
@@ -63,3 +64,18 @@ def test_streamed_pagefind_index_holds_what_indexing_the_files_gives(mini_site: 
     streamed = _fragments(mini_site / "pagefind")
     assert summary.pages == len(streamed) == len(list((mini_site / "papers").glob("*/index.html")))
     assert _fragments(site / "pagefind") == streamed
+
+
+def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Path, tmp_path: Path) -> None:
+    from_files, streamed = tmp_path / "files", tmp_path / "streamed"
+    for site in (from_files, streamed):
+        shutil.copytree(mini_site, site)
+        shutil.rmtree(site / "pagefind")
+    build_search_index(from_files, titles=True)
+    stream = SearchIndexStream(titles=True)
+    pages = sorted((streamed / "papers").glob("*/index.html"))
+    for page in pages:
+        stream.add(f"/papers/{page.parent.name}/", page.read_text(encoding="utf-8"))
+    assert stream.finish(streamed) == len(pages)
+    for folder in ("pagefind", "pagefind-titles"):
+        assert _fragments(streamed / folder) == _fragments(from_files / folder), folder
