@@ -106,15 +106,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue = catalogue
         if not self.serving:
             self.related = RelatedInBackground(catalogue.papers)
+        engine = self.config.header_search
+        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
         self.content = generate_site(
             catalogue,
             site_url=config.site_url or "",
             site_name=config.site_name,
             repository=repository(config),
             related_later=self.related is not None,
+            lunr_papers=engine == "lunr",
         )
-        engine = self.config.header_search
-        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         if not self.serving:
             try:

@@ -38,6 +38,7 @@ from generator.pages import (
 )
 from generator.records import Paper
 from generator.related import Related, related_papers
+from generator.search_index import header_engine
 from generator.text import escape, shorten
 from generator.topics import Topic
 
@@ -82,6 +83,7 @@ def generate_site(
     site_name: str = DEFAULT_SITE_NAME,
     repository: Repository | None = None,
     related_later: bool = False,
+    lunr_papers: bool | None = None,
 ) -> SiteContent:
     """Every generated page and file of the catalogue, in sorted order.
 
@@ -92,6 +94,9 @@ def generate_site(
     :data:`RELATED_MARKER` where their section goes and ``api/papers.json`` has no related ids yet;
     :func:`related_content` gives both once the caller has the related papers (the MkDocs plugin
     computes them in another process while MkDocs renders).
+    ``lunr_papers``: whether paper pages go into Material's lunr index (default: when lunr serves the
+    header box, :func:`generator.search_index.header_engine`); above that size Pagefind serves both
+    search boxes and lunr would only cost build time (~1 ms a page) and 2.7 KB a paper of index.
     """
     site_url = site_url.rstrip("/") + "/" if site_url else ""
     topics = {topic.id: topic for topic in catalogue.topics}
@@ -99,6 +104,10 @@ def generate_site(
     notes = notes_by_paper(catalogue.notes)
     note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
     related = None if related_later else related_papers(catalogue.papers)
+    if lunr_papers is None:
+        lunr_papers = header_engine(len(catalogue.papers)) == "lunr"
+    # Material's lunr: a paper outranks pages that merely mention it; or no paper at all (Pagefind serves).
+    lunr = {"boost": 2} if lunr_papers else {"exclude": True}
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
         sections = PageSections(
@@ -116,7 +125,7 @@ def generate_site(
                 "hide": ["navigation", "toc"],
                 "source": f"catalogue/papers/{paper.id}.yml",
                 "extra_head": paper_head(paper, topics, site_url=site_url),
-                "search": {"boost": 2},  # Material's lunr: a paper outranks pages that merely mention it
+                "search": lunr,
             },
         )
     for topic in catalogue.topics:

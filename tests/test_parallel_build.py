@@ -79,3 +79,13 @@ def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Pat
     assert stream.finish(streamed) == len(pages)
     for folder in ("pagefind", "pagefind-titles"):
         assert _fragments(streamed / folder) == _fragments(from_files / folder), folder
+
+
+def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:
+    catalogue = load_catalogue(REPO / "tests" / "fixtures" / "mini")
+    small = generate_site(catalogue)  # 8 papers: lunr serves the header box, papers boosted
+    pagefind = generate_site(catalogue, lunr_papers=False)
+    for paper in catalogue.papers:
+        assert small.pages[paper_path(paper.id)].meta["search"] == {"boost": 2}
+        assert pagefind.pages[paper_path(paper.id)].meta["search"] == {"exclude": True}
+    assert all("search" not in page.meta for path, page in pagefind.pages.items() if not path.startswith("papers/"))
