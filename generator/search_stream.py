@@ -123,6 +123,11 @@ class SearchIndexStream:
             )
         )
 
+    async def _write(self, staging: dict[str, Path]) -> None:
+        await asyncio.gather(
+            *(index.write_files(output_path=str(staging[folder])) for folder, (index, _) in self._indexes.items())
+        )
+
     def add(self, url: str, html: str) -> None:
         """Queue one finished page (``url`` as the site serves it, e.g. ``/papers/<id>/``); returns at once."""
         self._pending.append(asyncio.run_coroutine_threadsafe(self._add(url, html), self._loop))
@@ -133,14 +138,15 @@ class SearchIndexStream:
         try:
             for future in self._pending:
                 future.result()
-            for folder, (index, _) in self._indexes.items():
-                staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
-                try:
-                    self._run(index.write_files(output_path=str(staging)))
-                    install_bundle(staging, site / folder)
-                finally:
-                    if staging.exists():
-                        shutil.rmtree(staging)
+            staging = {folder: Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent)) for folder in self._indexes}
+            try:
+                self._run(self._write(staging))  # both indexes at once: MkDocs is done, both cores are free
+                for folder, bundle in staging.items():
+                    install_bundle(bundle, site / folder)
+            finally:
+                for bundle in staging.values():
+                    if bundle.exists():
+                        shutil.rmtree(bundle)
         except Exception as error:  # Pagefind's service reports failures as plain exceptions
             raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
         finally:
