@@ -12,6 +12,12 @@ this module only maps them onto MkDocs events:
 * while serving (``on_startup``, ``on_page_context``, ``on_post_page``): remember finished pages so the
   next rebuild re-renders only what changed (:mod:`generator.live`).
 * ``on_post_build``: index the built paper pages with Pagefind (:mod:`generator.search_index`).
+
+``mkdocs build`` uses the second core: the related papers are computed in a child process from
+``on_config`` on (:mod:`generator.related_process`) and filled into each paper page in
+``on_post_page``; each finished paper page goes to Pagefind's own process as it is written
+(:mod:`generator.search_stream`), so ``on_post_build`` only writes the index. ``mkdocs serve`` keeps
+the sequential path: its page cache keys on each page's full Markdown, related papers included.
 """
 
 from __future__ import annotations
@@ -31,8 +37,11 @@ from generator.catalogue import CatalogueError, load_catalogue
 from generator.compact import compact_html
 from generator.live import CachedPage, PageCache, linked_pages, page_key, site_fingerprint
 from generator.note_pages import Repository
+from generator.related_process import RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index, header_engine
-from generator.site import SiteContent, generate_site
+from generator.search_stream import SearchIndexStream
+from generator.site import RelatedContent, SiteContent, fill_related, generate_site, related_content
+from generator.storage import write_atomic
 
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
 log = logging.getLogger("mkdocs.plugins.catalogue")
@@ -70,6 +79,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.live = PageCache()
         self.page_keys: dict[str, str] = {}
         self.search_start: dict[str, int] = {}
+        # Build only: the related papers' child process, its result, and the streamed Pagefind index.
+        self.related: RelatedInBackground | None = None
+        self.related_content: RelatedContent | None = None
+        self.search_stream: SearchIndexStream | None = None
+        self.catalogue = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -88,16 +102,47 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             catalogue = load_catalogue(self.root(config))
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
+        self._stop_background()
+        self.catalogue = catalogue
+        if not self.serving:
+            self.related = RelatedInBackground(catalogue.papers)
+        engine = self.config.header_search
+        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
         self.content = generate_site(
             catalogue,
             site_url=config.site_url or "",
             site_name=config.site_name,
             repository=repository(config),
+            related_later=self.related is not None,
+            lunr_papers=engine == "lunr",
         )
-        engine = self.config.header_search
-        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
+        if not self.serving:
+            try:
+                self.search_stream = SearchIndexStream(titles=engine == "pagefind")
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
         return config
+
+    def _related_content(self) -> RelatedContent:
+        """The related sections and exports, once the child process is done (waits the first time)."""
+        if self.related_content is None:
+            assert self.related is not None and self.catalogue is not None
+            self.related_content = related_content(self.catalogue, self.related.result())
+        return self.related_content
+
+    def _stop_background(self) -> None:
+        if self.related is not None:
+            self.related.close()
+        if self.search_stream is not None:
+            self.search_stream.close()
+        self.related = self.related_content = self.search_stream = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_background()
+
+    def on_shutdown(self) -> None:
+        self._stop_background()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
@@ -160,8 +205,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     @event_priority(-100)  # last: the HTML exactly as it is written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        output = compact_html(output)
         src_uri = page.file.src_uri
+        paper_page = self.content is not None and src_uri.startswith("papers/") and src_uri in self.content.pages
+        if paper_page and self.related is not None:
+            output = fill_related(output, self._related_content().sections[src_uri])
+        output = compact_html(output)
+        if paper_page and self.search_stream is not None:
+            self.search_stream.add(f"/{page.file.url}", output)
         if self.serving and src_uri in self.page_keys:
             entries = self._search_entries(config) or []
             new_entries = tuple(dict(entry) for entry in entries[self.search_start.pop(src_uri, len(entries)) :])
@@ -174,7 +224,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        if self.related is not None:  # api/papers.json was copied without the related ids: the full one
+            for path, text in self._related_content().files.items():
+                write_atomic(site / path, text)
         try:
-            build_search_index(Path(config.site_dir), titles=config.extra.get("header_search") == "pagefind")
+            if self.search_stream is not None:
+                stream, self.search_stream = self.search_stream, None
+                stream.finish(site)
+            else:
+                build_search_index(site, titles=config.extra.get("header_search") == "pagefind")
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
+        self._stop_background()

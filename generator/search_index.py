@@ -55,15 +55,18 @@ def header_engine(paper_count: int, *, lunr_max_papers: int = LUNR_MAX_PAPERS) -
     return "lunr" if paper_count <= lunr_max_papers else "pagefind"
 
 
-async def _index(site: Path, staging: Path, *, root_selector: str | None = None) -> int:
-    config = IndexConfig(
-        force_language="en",
-        include_characters=INCLUDE_CHARACTERS,
-        write_playground=False,
-        output_path=str(staging),
-    )
+def index_config(*, output_path: Path | None = None, root_selector: str | None = None) -> IndexConfig:
+    """Pagefind's settings for the full index, or the title-only one with ``root_selector``."""
+    config = IndexConfig(force_language="en", include_characters=INCLUDE_CHARACTERS, write_playground=False)
+    if output_path is not None:
+        config["output_path"] = str(output_path)
     if root_selector:
         config["root_selector"] = root_selector
+    return config
+
+
+async def _index(site: Path, staging: Path, *, root_selector: str | None = None) -> int:
+    config = index_config(output_path=staging, root_selector=root_selector)
     async with PagefindIndex(config=config) as index:  # writes the files when the block succeeds
         added = await index.add_directory(str(site), glob=PAPER_PAGES)
     return int(added["page_count"])
@@ -93,11 +96,16 @@ def _build(site: Path, folder: str, *, root_selector: str | None) -> SearchIndex
             pages = asyncio.run(_index(site, staging, root_selector=root_selector))
         except Exception as error:  # Pagefind's service reports failures as plain exceptions
             raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
-        canonicalise_bundle(staging)  # same catalogue, same bytes
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
+        install_bundle(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
     return SearchIndexSummary(pages=pages, folder=target)
+
+
+def install_bundle(staging: Path, target: Path) -> None:
+    """Make a freshly written Pagefind bundle reproducible and move it to ``target`` (replacing it)."""
+    canonicalise_bundle(staging)  # same catalogue, same bytes
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)

@@ -36,10 +36,15 @@ from generator.pages import (
     render_topics_overview,
     topic_path,
 )
-from generator.related import related_papers
+from generator.records import Paper
+from generator.related import Related, related_papers
+from generator.search_index import header_engine
 from generator.text import escape, shorten
+from generator.topics import Topic
 
 DEFAULT_SITE_NAME = "ML Paper Catalogue"
+# Where a paper page's "Related papers" section goes when the related papers come later (related_later).
+RELATED_MARKER = "<!-- catalogue:related -->"
 
 
 @dataclass(frozen=True)
@@ -77,25 +82,38 @@ def generate_site(
     site_url: str = "",
     site_name: str = DEFAULT_SITE_NAME,
     repository: Repository | None = None,
+    related_later: bool = False,
+    lunr_papers: bool | None = None,
 ) -> SiteContent:
     """Every generated page and file of the catalogue, in sorted order.
 
     ``site_url`` (absolute, ending in ``/``) makes feed, citation and JSON-LD URLs absolute;
     ``repository`` (the catalogue's GitHub repository and branch) enables the
     "Add a note", "Edit record" and note history links.
+    With ``related_later`` the related papers are not computed here: paper pages carry
+    :data:`RELATED_MARKER` where their section goes and ``api/papers.json`` has no related ids yet;
+    :func:`related_content` gives both once the caller has the related papers (the MkDocs plugin
+    computes them in another process while MkDocs renders).
+    ``lunr_papers``: whether paper pages go into Material's lunr index (default: when lunr serves the
+    header box, :func:`generator.search_index.header_engine`); above that size Pagefind serves both
+    search boxes and lunr would only cost build time (~1 ms a page) and 2.7 KB a paper of index.
     """
     site_url = site_url.rstrip("/") + "/" if site_url else ""
     topics = {topic.id: topic for topic in catalogue.topics}
     by_id = catalogue.by_id()
     notes = notes_by_paper(catalogue.notes)
     note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
-    related = related_papers(catalogue.papers)
+    related = None if related_later else related_papers(catalogue.papers)
+    if lunr_papers is None:
+        lunr_papers = header_engine(len(catalogue.papers)) == "lunr"
+    # Material's lunr: a paper outranks pages that merely mention it; or no paper at all (Pagefind serves).
+    lunr = {"boost": 2} if lunr_papers else {"exclude": True}
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
         sections = PageSections(
             after_abstract=(
                 render_notes_section(paper, notes.get(paper.id, []), topics=topics, repository=repository),
-                render_related(paper, [by_id[other] for other, _ in related[paper.id]], topics, prefix="../../"),
+                RELATED_MARKER if related is None else related_section(paper, related, by_id, topics),
             ),
             end=(render_bibtex_block(render_bibtex([paper], site_url=site_url)),),
         )
@@ -107,7 +125,7 @@ def generate_site(
                 "hide": ["navigation", "toc"],
                 "source": f"catalogue/papers/{paper.id}.yml",
                 "extra_head": paper_head(paper, topics, site_url=site_url),
-                "search": {"boost": 2},  # Material's lunr: a paper outranks pages that merely mention it
+                "search": lunr,
             },
         )
     for topic in catalogue.topics:
@@ -135,9 +153,41 @@ def generate_site(
     summary = render_summary(list(catalogue.papers), list(catalogue.topics), note_counts=note_counts)
     summary += render_recent_notes(catalogue.notes, by_id)
     files = {
-        **write_exports(
-            catalogue, related={paper_id: [other for other, _ in found] for paper_id, found in related.items()}
-        ),
+        **write_exports(catalogue, related=related_ids(related or {})),
         **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name),
     }
     return SiteContent(pages=pages, files=files, summary=summary)
+
+
+def related_ids(related: Related) -> dict[str, list[str]]:
+    return {paper_id: [other for other, _ in found] for paper_id, found in related.items()}
+
+
+def related_section(paper: Paper, related: Related, by_id: dict[str, Paper], topics: dict[str, Topic]) -> str:
+    """A paper page's "Related papers" section (empty when it has none)."""
+    return render_related(paper, [by_id[other] for other, _ in related[paper.id]], topics, prefix="../../")
+
+
+@dataclass(frozen=True)
+class RelatedContent:
+    """What ``related_later`` left out: each paper page's section by source path, and the export files."""
+
+    sections: dict[str, str]
+    files: dict[str, str]
+
+
+def related_content(catalogue: Catalogue, related: Related) -> RelatedContent:
+    """The related sections and ``api/papers.json`` of a site generated with ``related_later``."""
+    topics = {topic.id: topic for topic in catalogue.topics}
+    by_id = catalogue.by_id()
+    sections = {paper_path(paper.id): related_section(paper, related, by_id, topics) for paper in catalogue.papers}
+    return RelatedContent(sections=sections, files=write_exports(catalogue, related=related_ids(related)))
+
+
+def fill_related(html: str, section: str) -> str:
+    """A page generated with ``related_later``, with its related section where the marker is.
+
+    The marker is one of the page's newline-joined parts; an empty section drops the part with its
+    newline, so the page is exactly what ``generate_site`` renders with the related papers at hand.
+    """
+    return html.replace(f"\n{RELATED_MARKER}", f"\n{section}" if section else "", 1)

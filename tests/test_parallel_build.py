@@ -1,0 +1,91 @@
+"""``mkdocs build`` overlaps related papers and Pagefind with MkDocs' page loop: same output as in sequence."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+from conftest import REPO
+
+from generator.catalogue import load_catalogue
+from generator.pages import paper_path
+from generator.related import related_papers
+from generator.search_index import build_search_index
+from generator.search_stream import SearchIndexStream
+from generator.site import RELATED_MARKER, fill_related, generate_site, related_content
+
+
+def test_related_later_then_filled_equals_generated_in_sequence() -> None:
+    catalogue = load_catalogue(REPO)
+    sequential = generate_site(catalogue)
+    later = generate_site(catalogue, related_later=True)
+    filled = related_content(catalogue, related_papers(catalogue.papers))
+    assert sum(RELATED_MARKER in page.markdown for page in later.pages.values()) == len(catalogue.papers)
+    for path, page in sequential.pages.items():
+        markdown = later.pages[path].markdown
+        if path in filled.sections:
+            markdown = fill_related(markdown, filled.sections[path])
+        assert markdown == page.markdown, path
+    assert filled.files["api/papers.json"] == sequential.files["api/papers.json"]
+    assert '"related": []' in later.files["api/papers.json"]
+
+
+def test_an_empty_related_section_leaves_no_trace() -> None:
+    page = "<p>abstract</p>\n" + RELATED_MARKER + "\n<h2>Cite</h2>"
+    assert fill_related(page, "") == "<p>abstract</p>\n<h2>Cite</h2>"
+    assert fill_related(page, "<ol></ol>") == "<p>abstract</p>\n<ol></ol>\n<h2>Cite</h2>"
+
+
+def test_built_pages_and_open_data_carry_the_related_papers(mini_site: Path) -> None:
+    catalogue = load_catalogue(REPO / "tests" / "fixtures" / "mini")
+    related = related_papers(catalogue.papers)
+    exported = {paper["id"]: paper["related"] for paper in json.loads((mini_site / "api/papers.json").read_text())}
+    assert exported == {paper_id: [other for other, _ in found] for paper_id, found in related.items()}
+    assert any(exported.values())
+    for paper in catalogue.papers:
+        html = (mini_site / "papers" / paper.id / "index.html").read_text(encoding="utf-8")
+        assert RELATED_MARKER not in html
+        assert ('id="related"' in html) == bool(related[paper.id]), paper_path(paper.id)
+        for other, _ in related[paper.id]:
+            assert f'href="../../papers/{other}/"' in html
+
+
+def _fragments(bundle: Path) -> dict[str, bytes]:
+    return {path.name: gzip.decompress(path.read_bytes()) for path in sorted((bundle / "fragment").iterdir())}
+
+
+def test_streamed_pagefind_index_holds_what_indexing_the_files_gives(mini_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(mini_site, site)
+    shutil.rmtree(site / "pagefind")
+    summary = build_search_index(site)
+    streamed = _fragments(mini_site / "pagefind")
+    assert summary.pages == len(streamed) == len(list((mini_site / "papers").glob("*/index.html")))
+    assert _fragments(site / "pagefind") == streamed
+
+
+def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Path, tmp_path: Path) -> None:
+    from_files, streamed = tmp_path / "files", tmp_path / "streamed"
+    for site in (from_files, streamed):
+        shutil.copytree(mini_site, site)
+        shutil.rmtree(site / "pagefind")
+    build_search_index(from_files, titles=True)
+    stream = SearchIndexStream(titles=True)
+    pages = sorted((streamed / "papers").glob("*/index.html"))
+    for page in pages:
+        stream.add(f"/papers/{page.parent.name}/", page.read_text(encoding="utf-8"))
+    assert stream.finish(streamed) == len(pages)
+    for folder in ("pagefind", "pagefind-titles"):
+        assert _fragments(streamed / folder) == _fragments(from_files / folder), folder
+
+
+def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:
+    catalogue = load_catalogue(REPO / "tests" / "fixtures" / "mini")
+    small = generate_site(catalogue)  # 8 papers: lunr serves the header box, papers boosted
+    pagefind = generate_site(catalogue, lunr_papers=False)
+    for paper in catalogue.papers:
+        assert small.pages[paper_path(paper.id)].meta["search"] == {"boost": 2}
+        assert pagefind.pages[paper_path(paper.id)].meta["search"] == {"exclude": True}
+    assert all("search" not in page.meta for path, page in pagefind.pages.items() if not path.startswith("papers/"))
