@@ -129,6 +129,18 @@ def baseline_config(config_file: Path, target: Path) -> None:
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def measure_build(project: Path, *, events: Path, label: str) -> dict:
+    """Build ``project`` (its mkdocs.yml into project/site) measured: time, memory, plugin events, output."""
+    result = run_measured(
+        [sys.executable, "-m", "generator.bench_build", "mkdocs.yml", str(project / "site"), str(events)],
+        cwd=project,
+        label=label,
+    )
+    result["events"] = json.loads(events.read_text(encoding="utf-8"))
+    result["site"] = site_usage(project / "site")
+    return result
+
+
 def run(root: Path, *, papers: int, keep: Path | None, seed: int, baseline: bool = True) -> dict:
     """Every measurement for one catalogue size; prints nothing."""
     work = keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
@@ -144,26 +156,12 @@ def run(root: Path, *, papers: int, keep: Path | None, seed: int, baseline: bool
         label="generator stages",
     )
     results["stages"] = json.loads(stages_json.read_text(encoding="utf-8"))
-    full_json = work / "full.json"
-    results["full"] = run_measured(
-        [sys.executable, "-m", "generator.bench_build", "mkdocs.yml", str(project / "site"), str(full_json)],
-        cwd=project,
-        label="full build",
-    )
-    results["full"]["events"] = json.loads(full_json.read_text(encoding="utf-8"))
-    results["full"]["site"] = site_usage(project / "site")
+    results["full"] = measure_build(project, events=work / "full.json", label="full build")
     if baseline:
         shutil.copytree(project / "overrides", base / "overrides")
         shutil.copy2(project / "CONTRIBUTING.md", base / "CONTRIBUTING.md")
         baseline_config(project / "mkdocs.yml", base / "mkdocs.yml")
-        base_json = work / "baseline.json"
-        results["baseline"] = run_measured(
-            [sys.executable, "-m", "generator.bench_build", "mkdocs.yml", str(base / "site"), str(base_json)],
-            cwd=base,
-            label="baseline build",
-        )
-        results["baseline"]["events"] = json.loads(base_json.read_text(encoding="utf-8"))
-        results["baseline"]["site"] = site_usage(base / "site")
+        results["baseline"] = measure_build(base, events=work / "baseline.json", label="baseline build")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     results["work"] = str(work) if keep else None

@@ -113,35 +113,26 @@ def test_the_workflows_exist():
 # --- linters -------------------------------------------------------------------------------------
 
 
-def test_zizmor_offline_reports_no_findings():
-    # --strict-collection: a workflow zizmor cannot parse is an error, not a skipped file.
+def run_tool(name: str, *arguments: str) -> str:
+    """Run a linter offline; assert it succeeded and return what it printed."""
     result = subprocess.run(
-        [tool("zizmor"), "--offline", "--strict-collection", "--no-progress", "--color", "never", str(WORKFLOWS)],
-        capture_output=True,
-        text=True,
-        env=offline_env(),
-        timeout=120,
-        check=False,
+        [tool(name), *arguments], capture_output=True, text=True, env=offline_env(), timeout=120, check=False
     )
     output = result.stdout + result.stderr
     print(output)
     assert result.returncode == 0, output
-    assert "No findings to report" in result.stdout, output
+    return output
+
+
+def test_zizmor_offline_reports_no_findings():
+    # --strict-collection: a workflow zizmor cannot parse is an error, not a skipped file.
+    output = run_tool("zizmor", "--offline", "--strict-collection", "--no-progress", "--color", "never", str(WORKFLOWS))
+    assert "No findings to report" in output, output
 
 
 @pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda path: path.name)
 def test_workflow_matches_the_github_workflow_schema(workflow: Path):
-    result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
-        capture_output=True,
-        text=True,
-        env=offline_env(),
-        timeout=120,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    print(output)
-    assert result.returncode == 0, output
+    run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow))
 
 
 # --- triggers and pinning ------------------------------------------------------------------------
