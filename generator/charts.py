@@ -24,6 +24,7 @@ import matplotlib
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen first
 
+from generator.pages import count_papers_per_topic  # noqa: E402
 from generator.records import Paper  # noqa: E402
 from generator.text import escape  # noqa: E402
 from generator.topics import Topic  # noqa: E402
@@ -96,7 +97,7 @@ def _bar_chart(labels: Sequence[str], values: Sequence[float], *, horizontal: bo
 
 
 def papers_per_topic(papers: Sequence[Paper], topics: Sequence[Topic]) -> Chart:
-    counts = Counter(topic_id for paper in papers for topic_id in paper.topics)
+    counts = count_papers_per_topic(papers, topics)
     ordered = sorted(topics, key=lambda topic: (-counts[topic.id], topic.name))
     labels = [topic.name for topic in ordered]
     values = [counts[topic.id] for topic in ordered]

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from generator.charts import Chart
-from generator.pages import human_date, newest_first, render_notes_badge
+from generator.pages import newest_first, render_paper_row
 from generator.records import Paper
-from generator.text import escape, plain_text, render_inline
+from generator.text import escape, plain_text
 
 # An empty, hidden slot: sort.js builds the buttons, so content never carries form controls
 # and a reader without JavaScript sees no controls that do nothing.
@@ -26,17 +26,11 @@ SORT_CONTROLS = '<div class="paper-sort" data-sort-for="{list_id}" hidden></div>
 
 def render_sortable_row(paper: Paper, prefix: str, note_count: int = 0) -> str:
     """One paper in a sortable list: the row of :func:`generator.pages.render_paper_row` plus data."""
-    badge = ' <span class="code-badge" title="has code">code</span>' if paper.all_links else ""
-    badge += render_notes_badge(note_count)
-    date = f' <span class="paper-date">{human_date(paper.date)}</span>' if paper.date else ""
-    upvotes = f' <span class="paper-upvotes">▲ {paper.upvotes}</span>' if paper.upvotes is not None else ""
     data = (
         f'data-date="{escape(paper.date or "")}" data-upvotes="{paper.upvotes or 0}" '
         f'data-title="{escape(plain_text(paper.title).casefold())}" data-code="{"1" if paper.all_links else "0"}"'
     )
-    return (
-        f'<li {data}><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{upvotes}{badge}</li>'
-    )
+    return render_paper_row(paper, prefix, note_count, attributes=data, show_upvotes=True)
 
 
 def render_sortable_list(

@@ -8,7 +8,7 @@ so the site works from any base path and offline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
@@ -182,12 +182,30 @@ def render_notes_badge(count: int) -> str:
     return f' <span class="notes-badge" title="has curator notes">{count} note{"s" if count != 1 else ""}</span>'
 
 
-def render_paper_row(paper: Paper, prefix: str, note_count: int = 0) -> str:
-    """One paper in a list: title link, date, code badge, notes badge."""
+def render_paper_row(
+    paper: Paper, prefix: str, note_count: int = 0, *, attributes: str = "", show_upvotes: bool = False
+) -> str:
+    """One paper in a list: title link, date, upvotes if asked, code badge, notes badge.
+
+    ``attributes`` (safe HTML, e.g. data attributes for sorting) go on the ``<li>``.
+    """
     badge = ' <span class="code-badge" title="has code">code</span>' if paper.all_links else ""
     badge += render_notes_badge(note_count)
     date = f' <span class="paper-date">{human_date(paper.date)}</span>' if paper.date else ""
-    return f'<li><a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{badge}</li>'
+    upvotes = ""
+    if show_upvotes and paper.upvotes is not None:
+        upvotes = f' <span class="paper-upvotes">▲ {paper.upvotes}</span>'
+    opening = f"<li {attributes}>" if attributes else "<li>"
+    return f'{opening}<a href="{prefix}papers/{paper.id}/">{render_inline(paper.title)}</a>{date}{upvotes}{badge}</li>'
+
+
+def count_papers_per_topic(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, int]:
+    """How many papers each topic has, every topic included."""
+    counts = {topic.id: 0 for topic in topics}
+    for paper in papers:
+        for topic_id in paper.topics:
+            counts[topic_id] += 1
+    return counts
 
 
 def render_topic_page(
@@ -232,10 +250,7 @@ def render_summary(
     """HTML for the home page: how big the catalogue is, where to start, newest papers."""
     note_counts = note_counts or {}
     with_code = sum(1 for paper in papers if paper.all_links)
-    counts = {topic.id: 0 for topic in topics}
-    for paper in papers:
-        for topic_id in paper.topics:
-            counts[topic_id] += 1
+    counts = count_papers_per_topic(papers, topics)
     biggest = sorted(topics, key=lambda topic: (-counts[topic.id], topic.id))[:8]
     topic_links = " · ".join(
         f'<a href="{prefix}topics/{topic.id}/">{escape(topic.name)}</a> ({counts[topic.id]})' for topic in biggest

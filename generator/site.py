@@ -29,6 +29,7 @@ from generator.note_pages import Repository, render_notes_section, render_recent
 from generator.notes import notes_by_paper
 from generator.pages import (
     PageSections,
+    count_papers_per_topic,
     paper_path,
     render_paper_page,
     render_summary,
@@ -66,14 +67,6 @@ class SiteContent:
     pages: dict[str, GeneratedPage]
     files: dict[str, str | bytes]
     summary: str
-
-
-def topic_counts(catalogue: Catalogue) -> dict[str, int]:
-    counts = {topic.id: 0 for topic in catalogue.topics}
-    for paper in catalogue.papers:
-        for topic_id in paper.topics:
-            counts[topic_id] += 1
-    return counts
 
 
 def generate_site(
@@ -147,7 +140,9 @@ def generate_site(
     for path, markdown in discovery_pages(catalogue, charts, note_counts=note_counts).items():
         pages[path] = GeneratedPage(markdown=markdown, meta={"title": escape(DISCOVERY_PAGES[path]), "hide": ["toc"]})
     pages["topics/index.md"] = GeneratedPage(
-        markdown=render_topics_overview(list(catalogue.topics), topic_counts(catalogue)),
+        markdown=render_topics_overview(
+            list(catalogue.topics), count_papers_per_topic(catalogue.papers, catalogue.topics)
+        ),
         meta={"hide": ["toc"], "source": "catalogue/topics.yml"},
     )
     summary = render_summary(list(catalogue.papers), list(catalogue.topics), note_counts=note_counts)
