@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.catalogue import CatalogueError, load_catalogue, load_topics, read_records, write_records
+from generator.catalogue import CatalogueError, load_catalogue, read_records, write_records
 from generator.listings import ListingEntry, ListingError, parse_listing
 from generator.notes import naming_notice
 from generator.records import merge_entries
@@ -134,6 +134,3 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     return arguments.run(arguments)
-
-
-__all__ = ["main", "build_parser", "load_topics"]
