@@ -27,6 +27,7 @@ from pathlib import Path
 from pagefind.index import IndexConfig, PagefindIndex
 
 from generator.pagefind_canonical import canonicalise_bundle
+from generator.storage import FOLDER_MODE
 
 INDEX_FOLDER = "pagefind"
 TITLES_FOLDER = "pagefind-titles"
@@ -106,6 +107,7 @@ def _build(site: Path, folder: str, *, root_selector: str | None) -> SearchIndex
 def install_bundle(staging: Path, target: Path) -> None:
     """Make a freshly written Pagefind bundle reproducible and move it to ``target`` (replacing it)."""
     canonicalise_bundle(staging)  # same catalogue, same bytes
+    staging.chmod(FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)

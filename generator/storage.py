@@ -215,16 +215,33 @@ def dump_yaml(data: object) -> str:
     )
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Files and folders get the modes ``open()`` and ``mkdir()`` would give them; ``mkstemp`` and
+# ``mkdtemp`` make them private (0600/0700), which GitHub Pages would not serve.
+FILE_MODE = 0o666 & ~_current_umask()
+FOLDER_MODE = 0o777 & ~_current_umask()
+
+
 def write_atomic(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` atomically; return False (and write nothing) when unchanged."""
+    """Write ``text`` to ``path`` atomically; return False (and write nothing) when unchanged.
+
+    A replaced file keeps its mode; a new one gets the usual mode (``FILE_MODE``).
+    """
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else FILE_MODE
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

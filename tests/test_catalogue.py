@@ -12,7 +12,7 @@ from conftest import FIXTURES, REPO, run_generator
 from generator.listings import ListingEntry
 from generator.records import Paper, merge_entries
 from generator.schema import paper_to_data
-from generator.storage import dump_yaml, parse_yaml
+from generator.storage import FILE_MODE, dump_yaml, parse_yaml, write_atomic
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -162,3 +162,12 @@ def test_check_reports_every_problem_with_file_line_and_field(tmp_path):
         "catalogue/papers/wrong-id.yml:1: id: 'another-id' does not match the file name 'wrong-id'",
         "check: 11 problem(s)",
     ]
+
+
+def test_write_atomic_keeps_a_files_mode_and_gives_new_files_the_usual_one(tmp_path):
+    record = tmp_path / "record.yml"
+    assert write_atomic(record, "title: A\n")
+    assert record.stat().st_mode & 0o777 == FILE_MODE  # not mkstemp's private 0600
+    record.chmod(0o640)
+    assert write_atomic(record, "title: B\n")
+    assert record.stat().st_mode & 0o777 == 0o640 and record.read_text() == "title: B\n"

@@ -179,3 +179,15 @@ def test_real_catalogue_builds_every_paper_page(real_site):
         assert (real_site / "topics" / topic.id / "index.html").is_file()
     exported = json.loads(read(real_site, "api", "papers.json"))
     assert len(exported) == 749
+
+
+def test_every_built_file_is_readable_by_the_web_server(mini_site):
+    # Files written atomically (api/, the Pagefind bundles) start from private temporary files and
+    # folders; GitHub Pages' artifact keeps modes, and a file only its owner can read is not served.
+    private = [
+        path.relative_to(mini_site).as_posix()
+        for path in [mini_site, *mini_site.rglob("*")]
+        if not path.stat().st_mode & 0o004 or (path.is_dir() and not path.stat().st_mode & 0o001)
+    ]
+    assert private == []
+    assert (mini_site / "api" / "papers.json").exists() and (mini_site / "pagefind").is_dir()
