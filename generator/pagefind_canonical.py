@@ -32,14 +32,24 @@ class PagefindFormatError(ValueError):
     """A Pagefind file is not in the format this step knows; names the file."""
 
 
-def _read(path: Path) -> object:
+def _payload(path: Path) -> bytes:
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise PagefindFormatError(f"{path}: no Pagefind signature")
-    return cbor2.loads(data[len(SIGNATURE) :])
+    return data[len(SIGNATURE) :]
 
 
-def _write(folder: Path, *, language: str, digits: int, prefix: str, suffix: str, data: object) -> str:
+def read_pagefind_file(path: Path) -> object:
+    """A metadata, filter or index file: CBOR after the signature, gzipped."""
+    return cbor2.loads(_payload(path))
+
+
+def read_fragment(path: Path) -> dict:
+    """A result's fragment (url, meta, content, ...): JSON after the signature, gzipped."""
+    return json.loads(_payload(path))
+
+
+def write_pagefind_file(folder: Path, *, language: str, digits: int, prefix: str, suffix: str, data: object) -> str:
     """Write ``data`` in Pagefind's format under a name derived from its content; return the hash part."""
     encoded = SIGNATURE + cbor2.dumps(data)
     file_hash = f"{language}_{hashlib.sha256(encoded).hexdigest()[:digits]}"
@@ -49,10 +59,12 @@ def _write(folder: Path, *, language: str, digits: int, prefix: str, suffix: str
 
 def _canonical_filter(path: Path, language: str) -> str:
     """Sort one filter's values; return the new file hash."""
-    name, values = _read(path)
+    name, values = read_pagefind_file(path)
     path.unlink()
     ordered = sorted(values, key=lambda pair: pair[0])
-    return _write(path.parent, language=language, digits=7, prefix="", suffix=".pf_filter", data=[name, ordered])
+    return write_pagefind_file(
+        path.parent, language=language, digits=7, prefix="", suffix=".pf_filter", data=[name, ordered]
+    )
 
 
 def canonicalise_bundle(bundle: Path) -> None:
@@ -61,7 +73,7 @@ def canonicalise_bundle(bundle: Path) -> None:
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, info in sorted(entry["languages"].items()):
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read(meta_path)
+        meta = read_pagefind_file(meta_path)
         if not isinstance(meta, list) or len(meta) <= SORTS:
             raise PagefindFormatError(f"{meta_path}: unexpected metadata layout")
         filters = [
@@ -71,5 +83,7 @@ def canonicalise_bundle(bundle: Path) -> None:
         meta[FILTERS] = sorted(filters)
         meta[SORTS] = sorted(meta[SORTS], key=lambda pair: pair[0])
         meta_path.unlink()
-        info["hash"] = _write(bundle, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta)
+        info["hash"] = write_pagefind_file(
+            bundle, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
+        )
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

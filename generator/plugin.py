@@ -39,6 +39,7 @@ from generator.live import CachedPage, PageCache, linked_pages, page_key, site_f
 from generator.note_pages import Repository
 from generator.related_process import RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index, header_engine
+from generator.search_shards import SHARD_PAGES
 from generator.search_stream import SearchIndexStream
 from generator.site import RelatedContent, SiteContent, fill_related, generate_site, related_content
 from generator.storage import write_atomic
@@ -67,6 +68,8 @@ class CatalogueConfig(Config):
     root = config_options.Type(str, default="")  # folder holding catalogue/; default: beside mkdocs.yml
     # Engine of the header search box; "auto" picks by catalogue size (generator/search_index.py).
     header_search = config_options.Choice(("auto", "lunr", "pagefind"), default="auto")
+    # Papers per shard of the Pagefind index (generator/search_shards.py): bounds Pagefind's memory.
+    search_shard_pages = config_options.Type(int, default=SHARD_PAGES)
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -119,7 +122,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         if not self.serving:
             try:
-                self.search_stream = SearchIndexStream(titles=engine == "pagefind")
+                self.search_stream = SearchIndexStream(
+                    titles=engine == "pagefind",
+                    staging_parent=Path(config.site_dir).parent,
+                    shard_pages=self.config.search_shard_pages,
+                )
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
         return config
@@ -233,7 +240,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 stream, self.search_stream = self.search_stream, None
                 stream.finish(site)
             else:
-                build_search_index(site, titles=config.extra.get("header_search") == "pagefind")
+                build_search_index(
+                    site,
+                    titles=config.extra.get("header_search") == "pagefind",
+                    shard_pages=self.config.search_shard_pages,
+                )
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         self._stop_background()

@@ -18,15 +18,14 @@ chunks a query needs.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.index import IndexConfig
 
 from generator.pagefind_canonical import canonicalise_bundle
+from generator.search_shards import finish_shards, prune_bundle, shard_folder
 from generator.storage import FOLDER_MODE
 
 INDEX_FOLDER = "pagefind"
@@ -66,48 +65,53 @@ def index_config(*, output_path: Path | None = None, root_selector: str | None =
     return config
 
 
-async def _index(site: Path, staging: Path, *, root_selector: str | None = None) -> int:
-    config = index_config(output_path=staging, root_selector=root_selector)
-    async with PagefindIndex(config=config) as index:  # writes the files when the block succeeds
-        added = await index.add_directory(str(site), glob=PAPER_PAGES)
-    return int(added["page_count"])
-
-
-def build_search_index(site: Path, *, titles: bool = False) -> SearchIndexSummary:
+def build_search_index(site: Path, *, titles: bool = False, shard_pages: int | None = None) -> SearchIndexSummary:
     """Index the paper pages of the built ``site`` into ``site/pagefind/`` (replaced only on success).
 
     With ``titles``, also a lean title-only index in ``site/pagefind-titles/`` for the header box of
     big catalogues: without filters and sort keys its page table is half the size (112 KB instead of
     224 KB gzipped at 20,000 papers), and the header box downloads that table before any result.
+    The pages go through the same stream as in ``mkdocs build`` (:mod:`generator.search_stream`), in
+    URL order, so both give the same index.
     """
+    from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - it builds on this module
+
     site = site.resolve()
     if not site.is_dir():
         raise SearchIndexError(f"{site}: no built site to index")
-    summary = _build(site, INDEX_FOLDER, root_selector=None)
-    if titles:
-        _build(site, TITLES_FOLDER, root_selector=TITLE_SELECTOR)
-    return summary
-
-
-def _build(site: Path, folder: str, *, root_selector: str | None) -> SearchIndexSummary:
-    target = site / folder
-    staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
+    pages = sorted(site.glob(PAPER_PAGES), key=lambda path: _url(site, path))
+    shards = {"shard_pages": shard_pages} if shard_pages else {}
     try:
-        try:
-            pages = asyncio.run(_index(site, staging, root_selector=root_selector))
-        except Exception as error:  # Pagefind's service reports failures as plain exceptions
-            raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
-        install_bundle(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return SearchIndexSummary(pages=pages, folder=target)
+        stream = SearchIndexStream(titles=titles, staging_parent=site.parent, **shards)
+    except SearchIndexError as error:
+        raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
+    try:
+        for path in pages:
+            stream.add(_url(site, path), path.read_text(encoding="utf-8"))
+    except BaseException:
+        stream.close()
+        raise
+    return SearchIndexSummary(pages=stream.finish(site), folder=site / INDEX_FOLDER)
 
 
-def install_bundle(staging: Path, target: Path) -> None:
-    """Make a freshly written Pagefind bundle reproducible and move it to ``target`` (replacing it)."""
-    canonicalise_bundle(staging)  # same catalogue, same bytes
-    staging.chmod(FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server
+def _url(site: Path, page: Path) -> str:
+    return "/" + page.parent.relative_to(site).as_posix() + "/"
+
+
+def install_bundle(staging: Path, target: Path, *, shards: int | None = None) -> None:
+    """Make a freshly written Pagefind bundle reproducible and move it to ``target`` (replacing it).
+
+    With ``shards``, the bundle is the paper index in that many shards (:mod:`generator.search_shards`).
+    """
+    for shard in range(shards or 1):
+        canonicalise_bundle(shard_folder(staging, shard))  # same catalogue, same bytes
+    if shards is not None:
+        finish_shards(staging, shards)
+    else:
+        prune_bundle(staging)
+    for folder in [staging, *staging.rglob("*")]:
+        if folder.is_dir():
+            folder.chmod(FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)

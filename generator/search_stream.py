@@ -36,6 +36,7 @@ from generator.search_index import (
     index_config,
     install_bundle,
 )
+from generator.search_shards import SHARD_PAGES, shard_folder
 
 PAGE_START = '<!doctype html><html lang="en"><head></head><body>'
 PAGE_END = "</body></html>"
@@ -90,18 +91,31 @@ class _Service(PagefindService):
 
 
 class SearchIndexStream:
-    """Pagefind indexes (full, and title-only with ``titles``) filled page by page from another thread."""
+    """The paper index in shards (:mod:`generator.search_shards`), and the title-only index with
+    ``titles``, filled page by page from another thread.
 
-    def __init__(self, *, titles: bool = False) -> None:
+    A shard is written and dropped from Pagefind's memory as soon as its last page is in, while
+    MkDocs renders the next ones; ``finish`` writes the last shard and the title index one after the
+    other (their memory peaks never add up), then installs everything at once.
+    """
+
+    def __init__(
+        self, *, titles: bool = False, staging_parent: Path | None = None, shard_pages: int = SHARD_PAGES
+    ) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind-stream", daemon=True)
         self._thread.start()
-        self._pending: list[concurrent.futures.Future] = []
+        self._shard_pages = shard_pages
+        self._pending: list[concurrent.futures.Future] = []  # every page's request, in order
+        self._shard_writes: list[concurrent.futures.Future] = []
+        self._shards: dict[int, asyncio.Future] = {}  # shard number -> its index (created on first use)
         self._service: PagefindService | None = None
-        self._indexes: dict[str, tuple[PagefindIndex, str | None]] = {}
-        folders = {INDEX_FOLDER: None, **({TITLES_FOLDER: TITLE_SELECTOR} if titles else {})}
+        self._titles: PagefindIndex | None = None
+        if staging_parent is not None:
+            staging_parent.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging_parent))
         try:
-            self._run(self._open(folders))
+            self._run(self._open(titles=titles))
         except Exception as error:
             self.close()
             raise SearchIndexError(f"Pagefind could not start: {error}") from error
@@ -109,49 +123,66 @@ class SearchIndexStream:
     def _run(self, coroutine):  # noqa: ANN001, ANN202 - any coroutine, its result
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
-    async def _open(self, folders: dict[str, str | None]) -> None:
+    async def _open(self, *, titles: bool) -> None:
         self._service = await _Service().launch()  # PagefindService reads the running loop: create it here
-        for folder, root_selector in folders.items():
-            index = await self._service.create_index(index_config(root_selector=root_selector))
-            self._indexes[folder] = (index, root_selector)
+        if titles:
+            self._titles = await self._service.create_index(index_config(root_selector=TITLE_SELECTOR))
 
-    async def _add(self, url: str, html: str) -> None:
-        await asyncio.gather(
-            *(
-                index.add_html_file(content=searchable_part(html, root_selector=root_selector), url=url)
-                for index, root_selector in self._indexes.values()
-            )
-        )
+    def _shard(self, shard: int) -> asyncio.Future:
+        """Shard ``shard``'s index, created by the first page that needs it (runs in the loop)."""
+        if shard not in self._shards:
+            assert self._service is not None
+            self._shards[shard] = asyncio.ensure_future(self._service.create_index(index_config()))
+        return self._shards[shard]
 
-    async def _write(self, staging: dict[str, Path]) -> None:
-        await asyncio.gather(
-            *(index.write_files(output_path=str(staging[folder])) for folder, (index, _) in self._indexes.items())
-        )
+    async def _add(self, shard: int, url: str, html: str) -> None:
+        index = await self._shard(shard)
+        requests = [index.add_html_file(content=searchable_part(html), url=url)]
+        if self._titles is not None:
+            part = searchable_part(html, root_selector=TITLE_SELECTOR)
+            requests.append(self._titles.add_html_file(content=part, url=url))
+        await asyncio.gather(*requests)
+
+    async def _write_shard(self, shard: int, pages: list[concurrent.futures.Future]) -> None:
+        await asyncio.gather(*(asyncio.wrap_future(page) for page in pages))
+        index = await self._shard(shard)
+        await index.write_files(output_path=str(self._staging / f"shard-{shard}"))
+        await index.delete_index()  # frees the shard in Pagefind's process
 
     def add(self, url: str, html: str) -> None:
         """Queue one finished page (``url`` as the site serves it, e.g. ``/papers/<id>/``); returns at once."""
-        self._pending.append(asyncio.run_coroutine_threadsafe(self._add(url, html), self._loop))
+        shard = len(self._pending) // self._shard_pages
+        self._pending.append(asyncio.run_coroutine_threadsafe(self._add(shard, url, html), self._loop))
+        if len(self._pending) % self._shard_pages == 0:  # the shard is complete: write it while MkDocs goes on
+            self._schedule_write(shard)
+
+    def _schedule_write(self, shard: int) -> None:
+        pages = self._pending[shard * self._shard_pages :]
+        self._shard_writes.append(asyncio.run_coroutine_threadsafe(self._write_shard(shard, pages), self._loop))
 
     def finish(self, site: Path) -> int:
-        """Wait for every page, write each index into ``site`` (replaced only on success); the page count."""
+        """Wait for every page, write what is left, install both indexes into ``site``; the page count."""
         site = site.resolve()
+        pages = len(self._pending)
+        shards = max(1, -(-pages // self._shard_pages))
         try:
-            for future in self._pending:
+            if pages % self._shard_pages or not pages:
+                self._schedule_write(shards - 1)
+            for future in [*self._pending, *self._shard_writes]:
                 future.result()
-            staging = {folder: Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent)) for folder in self._indexes}
-            try:
-                self._run(self._write(staging))  # both indexes at once: MkDocs is done, both cores are free
-                for folder, bundle in staging.items():
-                    install_bundle(bundle, site / folder)
-            finally:
-                for bundle in staging.values():
-                    if bundle.exists():
-                        shutil.rmtree(bundle)
+            if self._titles is not None:
+                self._run(self._titles.write_files(output_path=str(self._staging / TITLES_FOLDER)))
+            bundle = self._staging / "shard-0"
+            for shard in range(1, shards):  # shard k goes inside shard 0's bundle (search_shards.py)
+                (self._staging / f"shard-{shard}").rename(shard_folder(bundle, shard))
+            install_bundle(bundle, site / INDEX_FOLDER, shards=shards)
+            if self._titles is not None:
+                install_bundle(self._staging / TITLES_FOLDER, site / TITLES_FOLDER)
         except Exception as error:  # Pagefind's service reports failures as plain exceptions
             raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
         finally:
             self.close()
-        return len(self._pending)
+        return pages
 
     def close(self) -> None:
         """Stop Pagefind and the loop thread (safe to call twice, and after a failed build)."""
@@ -163,3 +194,5 @@ class SearchIndexStream:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
             self._loop.close()
+        if self._staging.exists():
+            shutil.rmtree(self._staging)

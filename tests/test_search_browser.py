@@ -195,3 +195,48 @@ def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
         assert not [url for url in requested if "/pagefind/" in url]
         assert not [url for url in requested if "search_index.json" in url or "/workers/search." in url]
         page.close()
+
+
+def test_search_page_merges_index_shards_and_sorts_across_them(chromium_browser, tmp_path):
+    # Three papers a shard: the fixture's eight papers make three shards (generator/search_shards.py).
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - catalogue\n", "  - catalogue:\n      search_shard_pages: 3\n"))
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(path.name for path in (project / "site" / "pagefind").glob("shard-*")) == ["shard-1", "shard-2"]
+    with serve(project / "site") as base:
+        page = chromium_browser.new_page()
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(base + "search/?query=time")
+        settle(page, "query=time")
+        assert {
+            "s-test-time-scaling-for-code-generation",
+            "s2ip-llm-semantic-space-informed-prompt-learning-with-llm-for-time-series",
+        } <= set(result_ids(page))
+        assert [url for url in requested if "/pagefind/shard-2/" in url]
+        assert not [url for url in requested if "catalogue-sorts." in url], "sort orders load only to sort"
+
+        page.goto(base + "search/?code=yes&code=no&sort=date")
+        settle(page, "sort=date")
+        undated = [
+            "1e10",
+            "no",
+            "p2-law-scaling-law-for-post-training-after-model-pruning",
+            "s2ip-llm-semantic-space-informed-prompt-learning-with-llm-for-time-series",
+        ]
+        assert result_ids(page) == [
+            "s-test-time-scaling-for-code-generation",
+            "better-faster-large-language-models-via-multi-token-prediction",
+            "flm-101b-an-open-llm-and-how-to-train-it-with-100k-budget",
+            "this-land-is-your-my-land-evaluating-geopolitical-biases-in-language-models",
+            *undated,
+        ]
+        page.select_option("#catalogue-search-sort", "upvotes")
+        settle(page, "sort=upvotes")
+        assert result_ids(page)[:2] == [
+            "s-test-time-scaling-for-code-generation",
+            "better-faster-large-language-models-via-multi-token-prediction",
+        ]
+        page.close()

@@ -13,14 +13,40 @@ export const FACETS = [
 ];
 
 // Pagefind from the site's own folder; result URLs keep the site's base path (e.g. GitHub Pages).
-// folder: "pagefind/" (everything, with filters and sort keys) or "pagefind-titles/" (titles only).
+// folder: "pagefind/" (everything, with filters; in shards above 5,000 papers) or "pagefind-titles/".
+// The paper index names its other shards and its sort orders in catalogue-shards.json
+// (generator/search_shards.py); the first shard's code and WebAssembly search them all.
 export async function pagefindAt(siteRoot, folder = "pagefind/") {
   const base = new URL(folder, siteRoot);
   const pagefind = await import(new URL("pagefind.js", base).href);
+  const options = { baseUrl: siteRoot.pathname, excerptLength: 24 };
   // noWorker: searching on the main thread spares the worker script (12 KB gzipped) before the first result.
-  await pagefind.options({ basePath: base.pathname, baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true });
+  await pagefind.options({ ...options, basePath: base.pathname, noWorker: true });
+  const manifest = folder === "pagefind/" ? fetchJson(new URL("catalogue-shards.json", base)) : null;
   await pagefind.init();
+  const shards = manifest ? await manifest : { shards: [] };
+  await Promise.all(shards.shards.map((shard) => pagefind.mergeIndex(new URL(shard, base).pathname, options)));
+  if (shards.sorts) sortsUrl = new URL(shards.sorts, base);
   return pagefind;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+// The sort orders of the paper index (result ids, highest first), downloaded the first time a reader
+// sorts: Pagefind's merged search ranks by score only. Returns a Map of result id -> rank.
+let sortsUrl = null; // set by pagefindAt(…, "pagefind/")
+let sorts = null;
+const ranks = new Map();
+export async function sortOrder(key) {
+  if (!ranks.has(key)) {
+    sorts ??= fetchJson(sortsUrl);
+    ranks.set(key, new Map(((await sorts)[key] || []).map((id, rank) => [id, rank])));
+  }
+  return ranks.get(key);
 }
 
 // Pagefind's excerpt is HTML built from indexed text: keep its text and its <mark>s, nothing else.

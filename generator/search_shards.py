@@ -1,0 +1,99 @@
+"""Stage 5, search: the paper index in shards, and its sort orders beside it.
+
+Pagefind keeps a whole index in memory and, while writing it, needs about 150 KB a page on top:
+one index of 20,000 papers peaks at 3 GB (``python -m generator bench --papers 20000``). The paper
+pages are therefore indexed in shards of at most :data:`SHARD_PAGES` pages, in render order, each
+written and dropped as soon as it is complete, and the browser merges them with Pagefind's
+``mergeIndex``. Up to 5,000 papers there is one shard and nothing changes for the reader.
+
+Pagefind's merged search orders results by score alone, so sort orders cannot stay in the shards:
+they are taken out of each shard's metadata (which the browser downloads before any result) and
+written once for the whole catalogue, newest first and most upvoted first, as lists of result ids
+(``catalogue-sorts.<hash>.json``). The search page downloads that file only when a reader sorts.
+
+Layout of ``site/pagefind/``: shard 0 is the bundle itself, shard k lives in ``shard-k/``, and
+``catalogue-shards.json`` names the other shards and the sorts file. Result ids (fragment names) are
+made unique across shards, so an id names one paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from generator.pagefind_canonical import ENTRY_FILE, read_fragment, read_pagefind_file, write_pagefind_file
+
+SHARD_PAGES = 5000
+MANIFEST = "catalogue-shards.json"
+PAGES, SORTS = 1, 4  # positions in Pagefind's metadata: [page id, word count] pairs; sort orders
+SORT_KEYS = ("date", "upvotes")
+# Pagefind's ready-made interfaces: the catalogue has its own (docs/assets/*search*.js); the other
+# shards hold data only (the first one's pagefind.js and WebAssembly search them all).
+UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+SHARD_CODE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
+
+
+def prune_bundle(bundle: Path, *, data_only: bool = False) -> None:
+    """Remove what the site never loads from a Pagefind bundle (``data_only``: its code too)."""
+    for pattern in UNUSED + (SHARD_CODE if data_only else ()):
+        for path in bundle.glob(pattern):
+            path.unlink()
+
+
+def shard_folder(bundle: Path, shard: int) -> Path:
+    return bundle if shard == 0 else bundle / f"shard-{shard}"
+
+
+def _sort_value(key: str, meta: dict) -> tuple:
+    value = meta.get(key, "")
+    return (int(value),) if key == "upvotes" and value.isdigit() else (value,)
+
+
+def finish_shards(bundle: Path, shards: int) -> None:
+    """Give every result one id across ``shards``, move the sort orders out, and write the manifest.
+
+    Runs on canonical bundles (:func:`generator.pagefind_canonical.canonicalise_bundle`).
+    """
+    taken: set[str] = set()
+    papers: list[tuple[str, str, dict]] = []  # result id, url, meta
+    for shard in range(shards):
+        folder = shard_folder(bundle, shard)
+        prune_bundle(folder, data_only=shard > 0)
+        entry_path = folder / ENTRY_FILE
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        for language, info in sorted(entry["languages"].items()):
+            meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
+            meta = read_pagefind_file(meta_path)
+            for page in meta[PAGES]:
+                page[0] = _unique_id(folder, page[0], taken)
+                fragment = read_fragment(folder / "fragment" / f"{page[0]}.pf_fragment")
+                papers.append((page[0], fragment["url"], fragment.get("meta", {})))
+            meta[SORTS] = []
+            meta_path.unlink()
+            info["hash"] = write_pagefind_file(
+                folder, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
+            )
+        entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    papers.sort(key=lambda paper: paper[1])  # by URL: the order of equal values
+    sorts = {}
+    for key in SORT_KEYS:  # highest first; a stable sort keeps equal values in URL order
+        ordered = sorted(papers, key=lambda paper: _sort_value(key, paper[2]), reverse=True)
+        sorts[key] = [paper_id for paper_id, _, _ in ordered]
+    encoded = json.dumps(sorts, separators=(",", ":")).encode("utf-8")
+    sorts_name = f"catalogue-sorts.{hashlib.sha256(encoded).hexdigest()[:10]}.json"
+    (bundle / sorts_name).write_bytes(encoded)
+    manifest = {"shards": [f"shard-{shard}/" for shard in range(1, shards)], "sorts": sorts_name}
+    (bundle / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
+
+
+def _unique_id(folder: Path, paper_id: str, taken: set[str]) -> str:
+    """``paper_id``, or a longer name when another shard already uses it (the fragment is renamed)."""
+    unique, number = paper_id, 1
+    while unique in taken:
+        unique, number = f"{paper_id}-{number}", number + 1  # Pagefind's own ids are hex
+    if unique != paper_id:
+        fragments = folder / "fragment"
+        (fragments / f"{paper_id}.pf_fragment").rename(fragments / f"{unique}.pf_fragment")
+    taken.add(unique)
+    return unique
