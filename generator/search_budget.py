@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator.bench import copy_site_sources
 from generator.catalogue import load_catalogue, write_records
 from generator.search_browser import chromium, serve
 
@@ -68,9 +69,7 @@ def synthetic_catalogue(target: Path, count: int) -> Path:
 
 def build_site(project: Path, catalogue: Path) -> Path:
     """``mkdocs build --strict`` of the real site configuration with ``catalogue`` (Pagefind included)."""
-    for name in ("mkdocs.yml", "docs", "overrides"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    copy_site_sources(REPO, project)
     if catalogue != project / "catalogue":
         shutil.copytree(catalogue, project / "catalogue")
     env = {"PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
