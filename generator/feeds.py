@@ -19,6 +19,9 @@ from generator.records import Paper
 from generator.text import plain_text
 
 FEED_SIZE = 50
+# A topic's feed is a "what's new" channel too; its page lists every paper. Each entry carries the
+# whole abstract, so 50 per topic were ~80 KB a topic, 2.1 MB of the site at 749 papers (issue 7).
+TOPIC_FEED_SIZE = 20
 FALLBACK_DATE = "1970-01-01"
 TAG_AUTHORITY = "tag:paper-catalogue.invalid,2024:"
 
@@ -52,10 +55,11 @@ def render_feed(
     feed_path: str,
     page_path: str = "",
     topic_names: dict[str, str] | None = None,
+    limit: int = FEED_SIZE,
 ) -> str:
-    """An Atom feed of the newest ``papers``; paths are site-relative (``topics/peft/feed.xml``)."""
+    """An Atom feed of the ``limit`` newest ``papers``; paths are site-relative (``topics/peft/feed.xml``)."""
     topic_names = topic_names or {}
-    newest = newest_papers(papers)
+    newest = newest_papers(papers, limit)
     feed = FeedGenerator()
     feed.id(_entry_id(site_url, feed_path))
     feed.title(title)

@@ -39,6 +39,19 @@ PAPER_PAGES = "papers/*/index.html"
 # its worker (12 KB gzipped) plus its index, about 0.075 KB gzipped per paper with the fields kept
 # (titles, facts, topics): 68 KB at 749 papers, the 150 KB budget near 1,800 papers.
 LUNR_MAX_PAPERS = 1500
+# Pagefind also writes its ready-made search UIs and a WebAssembly build for pages of no known
+# language. The site uses only its JavaScript API (docs/assets/search-common.js: pagefind.js, its
+# worker, the English build that force_language picks): the rest is ~0.5 MB per index (issue 7).
+UNUSED_BUNDLE_FILES = (
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-highlight.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-ui.css",
+    "pagefind-ui.js",
+    "wasm.unknown.pagefind",
+)
 
 
 class SearchIndexError(Exception):
@@ -107,6 +120,8 @@ def _build(site: Path, folder: str, *, root_selector: str | None) -> SearchIndex
 def install_bundle(staging: Path, target: Path) -> None:
     """Make a freshly written Pagefind bundle reproducible and move it to ``target`` (replacing it)."""
     canonicalise_bundle(staging)  # same catalogue, same bytes
+    for name in UNUSED_BUNDLE_FILES:
+        (staging / name).unlink(missing_ok=True)
     staging.chmod(FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server
     if target.exists():
         shutil.rmtree(target)

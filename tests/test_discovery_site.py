@@ -46,7 +46,7 @@ def test_paper_page_scholar_meta_and_json_ld(mini_site):
     assert "&" not in script and "<" not in script
     article = json.loads(script)
     assert article["@type"] == "ScholarlyArticle" and article["@context"] == "https://schema.org"
-    assert article["name"] == "Better & Faster Large Language Models via Multi-token Prediction"
+    assert article["headline"] == "Better & Faster Large Language Models via Multi-token Prediction"
     assert article["url"] == f"https://paper-catalogue.github.io/paper-catalogue/papers/{BETTER}/"
     assert article["datePublished"] == "2024-04-30"
 
