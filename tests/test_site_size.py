@@ -2,6 +2,7 @@
 
 The HTML checks parse the built fixture site; the behaviour (header search, section links at 360 px,
 the BibTeX copy button, the reader's light/dark choice) runs in Debian's Chromium on the real site.
+(Named to run after tests/test_parallel_build.py: once the session's Playwright loop runs, asyncio.run fails.)
 """
 
 from __future__ import annotations
