@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 
 from generator.records import Paper
-from generator.text import escape, plain_text, render_inline, shorten
+from generator.text import escape, plain_text, render_inline
 from generator.topics import Topic
 
 
@@ -50,7 +50,7 @@ def render_bibtex_block(bibtex: str) -> str:
 
 
 def _json_for_html(data: object) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -59,13 +59,10 @@ def scholarly_article(paper: Paper, topics: dict[str, Topic], *, page_url: str) 
     article: dict = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "@id": page_url,
-        "url": page_url,
-        "name": plain_text(paper.title),
-        "headline": plain_text(paper.title),
+        "url": page_url,  # "@id" would repeat it
+        "headline": plain_text(paper.title),  # Google's field for an article's title; "name" would repeat it
     }
-    if paper.abstract:  # the page shows the whole abstract; a summary keeps every page small
-        article["description"] = shorten(paper.abstract)
+    # No "description": the page's <meta name="description"> holds the same summary (issue 7).
     if paper.date:
         article["datePublished"] = paper.date
     if paper.topics:

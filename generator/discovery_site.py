@@ -14,7 +14,7 @@ from generator.charts import Chart
 from generator.citations import render_bibtex
 from generator.discovery import feed_link
 from generator.exports import safe_json
-from generator.feeds import render_feed
+from generator.feeds import TOPIC_FEED_SIZE, render_feed
 from generator.open_data import papers_schema, render_open_data_page, topics_export, topics_schema
 from generator.overview_pages import render_code_page, render_glance_page, render_sortable_list
 from generator.topics import Topic
@@ -54,6 +54,7 @@ def discovery_files(catalogue: Catalogue, charts: list[Chart], *, site_url: str,
             feed_path=f"topics/{topic.id}/feed.xml",
             page_path=f"topics/{topic.id}/",
             topic_names=names,
+            limit=TOPIC_FEED_SIZE,
         )
         files[f"topics/{topic.id}/citations.bib"] = render_bibtex(members, site_url=site_url)
     for chart in charts:

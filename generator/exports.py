@@ -39,7 +39,16 @@ def safe_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
+def safe_json_lines(items: list) -> str:
+    """A JSON array with one compact item a line: as easy to read and diff, ~100 bytes a paper less
+    than indented JSON (issue 7). HTML-significant characters escaped as in :func:`safe_json`."""
+    lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items]
+    text = "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def write_exports(catalogue: Catalogue, related: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Every export file: site-relative path → text."""
     related = related or {}
-    return {"api/papers.json": safe_json([paper_export(paper, related.get(paper.id)) for paper in catalogue.papers])}
+    papers = [paper_export(paper, related.get(paper.id)) for paper in catalogue.papers]
+    return {"api/papers.json": safe_json_lines(papers)}

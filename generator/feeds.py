@@ -16,9 +16,15 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 
 from generator.records import Paper
-from generator.text import plain_text
+from generator.text import plain_text, shorten
 
 FEED_SIZE = 50
+# A topic's feed is a "what's new" channel too; its page lists every paper. 50 entries with whole
+# abstracts were ~80 KB a topic, 2.1 MB of the site at 749 papers (issue 7).
+TOPIC_FEED_SIZE = 20
+# An entry's <summary> is what Atom says it is, a summary: the abstract's opening, cut on a word;
+# the whole abstract is on the page the entry links to.
+SUMMARY_LENGTH = 400
 FALLBACK_DATE = "1970-01-01"
 TAG_AUTHORITY = "tag:paper-catalogue.invalid,2024:"
 
@@ -52,10 +58,11 @@ def render_feed(
     feed_path: str,
     page_path: str = "",
     topic_names: dict[str, str] | None = None,
+    limit: int = FEED_SIZE,
 ) -> str:
-    """An Atom feed of the newest ``papers``; paths are site-relative (``topics/peft/feed.xml``)."""
+    """An Atom feed of the ``limit`` newest ``papers``; paths are site-relative (``topics/peft/feed.xml``)."""
     topic_names = topic_names or {}
-    newest = newest_papers(papers)
+    newest = newest_papers(papers, limit)
     feed = FeedGenerator()
     feed.id(_entry_id(site_url, feed_path))
     feed.title(title)
@@ -76,7 +83,7 @@ def render_feed(
         entry.link(href=f"{site_url}papers/{paper.id}/", rel="alternate", type="text/html")
         if paper.arxiv_id:
             entry.link(href=f"https://arxiv.org/abs/{paper.arxiv_id}", rel="related")
-        entry.summary(plain_text(paper.abstract) or plain_text(paper.title))
+        entry.summary(shorten(paper.abstract, SUMMARY_LENGTH) or plain_text(paper.title))
         for topic_id in paper.topics:
             entry.category(term=topic_id, label=topic_names.get(topic_id, topic_id))
     return feed.atom_str(pretty=True).decode("utf-8")

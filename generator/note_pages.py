@@ -39,25 +39,26 @@ class Repository:
 def note_template(paper: Paper) -> str:
     """The text a new note starts from: the paper filled in, placeholders ``check`` refuses until replaced.
 
-    No real date: the same catalogue must build the same site on any day.
+    No real date: the same catalogue must build the same site on any day. Only the required front
+    matter: the optional fields and what a note may say are in CONTRIBUTING.md ("Add a note"), not
+    repeated in the link of every paper page (issue 7: 20 KB a paper).
     """
-    return (
-        f"---\npaper: {paper.id}\nauthor: {HANDLE_PLACEHOLDER}\ndate: YYYY-MM-DD\n"
-        "# title: one line saying what the note is about (optional)\n"
-        "# topics: [topic-id]  (optional: topics this paper belongs to)\n---\n"
-        "What should a reader know about this paper? Say where your facts come from.\n"
-    )
+    return f"---\npaper: {paper.id}\nauthor: {HANDLE_PLACEHOLDER}\ndate: YYYY-MM-DD\n---\n"
 
 
-def render_note_actions(paper: Paper, repository: Repository | None) -> str:
-    """The "Add a note" and "Edit record" buttons; nothing without a repository."""
+def render_note_actions(paper: Paper, repository: Repository | None, *, excluded: bool = True) -> str:
+    """The "Add a note" and "Edit record" buttons; nothing without a repository.
+
+    ``excluded`` marks them for both search indexes to skip (False where the caller keeps the whole
+    section out already)."""
     if repository is None:
         return ""
     new_path = (NOTES_DIR / f"{paper.id}--{HANDLE_PLACEHOLDER}.md").as_posix()
     add = repository.new_file_url(new_path, note_template(paper))
     edit = repository.file_url("edit", f"catalogue/papers/{paper.id}.yml")
+    skip = " data-search-exclude data-pagefind-ignore" if excluded else ""
     return (
-        '<p class="paper-actions">'
+        f'<p class="paper-actions"{skip}>'
         f'<a class="md-button md-button--primary" href="{escape(add)}" rel="nofollow">Add a note</a> '
         f'<a class="md-button" href="{escape(edit)}" rel="nofollow">Edit record</a>'
         "</p>"
@@ -103,12 +104,15 @@ def render_notes_section(
         render_note(note, topics=topics, repository=repository, prefix=prefix) for note in newest_notes_first(notes)
     )
     empty = '<p class="notes-empty">No curator notes yet.</p>' if not notes else ""
+    # Without notes the section says the same on every paper page: kept out of both search indexes
+    # (Material's lunr drops a section whose heading has data-search-exclude), which would otherwise
+    # hold it once per paper (issue 7). The actions are never searchable text.
     parts = [
-        '<section class="curator-notes">',
-        '<h2 id="notes">Curator notes</h2>',
+        '<section class="curator-notes">' if notes else '<section class="curator-notes" data-pagefind-ignore>',
+        '<h2 id="notes">Curator notes</h2>' if notes else '<h2 id="notes" data-search-exclude>Curator notes</h2>',
         rendered,
         empty,
-        render_note_actions(paper, repository),
+        render_note_actions(paper, repository, excluded=bool(notes)),
         "</section>",
     ]
     return "\n".join(part for part in parts if part)

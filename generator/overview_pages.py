@@ -2,8 +2,8 @@
 
 Pure renderers, records in and Markdown/HTML out:
 
-* sortable paper rows: each ``<li>`` carries ``data-date``, ``data-upvotes``, ``data-title`` and
-  ``data-code`` for ``docs/assets/sort.js``, which adds sort buttons and a "has code" filter;
+* sortable paper rows: each ``<li>`` carries ``data-date``, ``data-upvotes`` and ``data-code`` for
+  ``docs/assets/sort.js`` (which sorts titles by the link's text), which adds sort buttons and a "has code" filter;
   without JavaScript the list is complete and newest first;
 * the "Papers with code" page: every paper with a repository or other code link;
 * the "Catalogue at a glance" page: the charts of :mod:`generator.charts`, inlined so they take
@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from generator.charts import Chart
 from generator.pages import newest_first, render_paper_row
 from generator.records import Paper
-from generator.text import escape, plain_text
+from generator.text import escape
 
 # An empty, hidden slot: sort.js builds the buttons, so content never carries form controls
 # and a reader without JavaScript sees no controls that do nothing.
@@ -28,7 +28,7 @@ def render_sortable_row(paper: Paper, prefix: str, note_count: int = 0) -> str:
     """One paper in a sortable list: the row of :func:`generator.pages.render_paper_row` plus data."""
     data = (
         f'data-date="{escape(paper.date or "")}" data-upvotes="{paper.upvotes or 0}" '
-        f'data-title="{escape(plain_text(paper.title).casefold())}" data-code="{"1" if paper.all_links else "0"}"'
+        f'data-code="{"1" if paper.all_links else "0"}"'
     )
     return render_paper_row(paper, prefix, note_count, attributes=data, show_upvotes=True)
 

@@ -30,7 +30,14 @@ PAGES, SORTS = 1, 4  # positions in Pagefind's metadata: [page id, word count] p
 SORT_KEYS = ("date", "upvotes")
 # Pagefind's ready-made interfaces: the catalogue has its own (docs/assets/*search*.js); the other
 # shards hold data only (the first one's pagefind.js and WebAssembly search them all).
-UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+# With force_language "en", the English WebAssembly build is the one used; the generic one is spare.
+UNUSED = (
+    "pagefind-ui.*",
+    "pagefind-component-ui.*",
+    "pagefind-modular-ui.*",
+    "pagefind-highlight.js",
+    "wasm.unknown.pagefind",
+)
 SHARD_CODE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 
 

@@ -116,6 +116,7 @@ def generate_site(
                 "title": escape(paper.title),
                 "description": escape(shorten(paper.abstract or paper.title)),
                 "hide": ["navigation", "toc"],
+                "template": "paper.html",  # overrides/paper.html: lean chrome (issue 7)
                 "source": f"catalogue/papers/{paper.id}.yml",
                 "extra_head": paper_head(paper, topics, site_url=site_url),
                 "search": lunr,

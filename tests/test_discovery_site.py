@@ -46,14 +46,14 @@ def test_paper_page_scholar_meta_and_json_ld(mini_site):
     assert "&" not in script and "<" not in script
     article = json.loads(script)
     assert article["@type"] == "ScholarlyArticle" and article["@context"] == "https://schema.org"
-    assert article["name"] == "Better & Faster Large Language Models via Multi-token Prediction"
+    assert article["headline"] == "Better & Faster Large Language Models via Multi-token Prediction"
     assert article["url"] == f"https://paper-catalogue.github.io/paper-catalogue/papers/{BETTER}/"
     assert article["datePublished"] == "2024-04-30"
 
 
 def test_topic_page_sortable_rows_and_feed(mini_site):
     page = read(mini_site, "topics", "peft", "index.html")
-    rows = re.findall(r'<li data-date="([^"]*)" data-upvotes="(\d+)" data-title="([^"]*)" data-code="([01])">', page)
+    rows = re.findall(r'<li data-date="([^"]*)" data-upvotes="(\d+)" data-code="([01])">', page)
     assert len(rows) == 2 and rows[0][0] > rows[1][0] == ""  # newest first, undated last
     assert '<div class="paper-sort" data-sort-for="papers-peft" hidden>' in page
     assert '<link rel="alternate" type="application/atom+xml" href="feed.xml"' in head_of(page)

@@ -6,7 +6,7 @@ import json
 
 import feedparser
 
-from generator.feeds import newest_papers
+from generator.feeds import SUMMARY_LENGTH, TOPIC_FEED_SIZE, newest_papers
 from generator.records import Paper
 
 SITE_URL = "https://paper-catalogue.github.io/paper-catalogue/"
@@ -61,4 +61,17 @@ def test_newest_uses_date_then_added():
 def test_real_feeds_parse(real_site):
     feed = parse(real_site / "feed.xml")
     assert len(feed.entries) == 50
+    papers = {paper["id"]: paper for paper in json.loads((real_site / "api" / "papers.json").read_text())}
+    for entry in feed.entries:  # a summary: the abstract's opening, whole words, "…" where cut
+        abstract = " ".join(papers[entry.id.removeprefix(SITE_URL + "papers/").rstrip("/")]["abstract"].split())
+        assert len(entry.summary) <= SUMMARY_LENGTH
+        assert entry.summary == abstract or abstract.startswith(entry.summary.removesuffix("…").rstrip(",;:."))
     assert len(list((real_site / "topics").glob("*/feed.xml"))) == 27
+    by_topic = {topic["id"]: topic for topic in json.loads((real_site / "api" / "topics.json").read_text())}
+    for topic_id, topic in by_topic.items():
+        entries = parse(real_site / topic["feed"]).entries
+        # Only the newest: none of the topic's other papers is newer than the feed's oldest entry.
+        assert len(entries) == min(TOPIC_FEED_SIZE, len(topic["papers"])), topic_id
+        shown = {entry.id.removeprefix(SITE_URL + "papers/").rstrip("/") for entry in entries}
+        oldest = min(papers[paper_id]["date"] or "" for paper_id in shown)
+        assert all((papers[other]["date"] or "") <= oldest for other in set(topic["papers"]) - shown), topic_id

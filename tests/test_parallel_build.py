@@ -29,7 +29,7 @@ def test_related_later_then_filled_equals_generated_in_sequence() -> None:
             markdown = fill_related(markdown, filled.sections[path])
         assert markdown == page.markdown, path
     assert filled.files["api/papers.json"] == sequential.files["api/papers.json"]
-    assert '"related": []' in later.files["api/papers.json"]
+    assert '"related":[]' in later.files["api/papers.json"]
 
 
 def test_an_empty_related_section_leaves_no_trace() -> None:

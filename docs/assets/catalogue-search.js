@@ -5,6 +5,8 @@
 import { FACETS, pagefindAt, renderResult, sortOrder } from "./search-common.js";
 
 const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
+// The first results show after half a page of fragments; the other half follows at once.
+const FIRST_BATCH = 5;
 // Wait for a pause in typing: every searched prefix can download another index chunk (~25 KB).
 const TYPING_PAUSE_MS = 120;
 const root = document.getElementById("catalogue-search");
@@ -97,8 +99,8 @@ function updateCounts(counts) {
   }
 }
 
-async function showMore(results, token) {
-  const batch = results.slice(shown.length, shown.length + PAGE_SIZE);
+async function showMore(results, token, size = PAGE_SIZE) {
+  const batch = results.slice(shown.length, shown.length + size);
   const records = await Promise.all(batch.map((result) => result.data()));
   if (token !== generation) return;
   for (const record of records) list.append(renderResult(record));
@@ -130,7 +132,8 @@ async function run() {
   shown = [];
   const count = results.length;
   status.textContent = `${count} paper${count === 1 ? "" : "s"}`;
-  await showMore(results, token);
+  await showMore(results, token, FIRST_BATCH);
+  if (token === generation && shown.length < results.length) await showMore(results, token, PAGE_SIZE - FIRST_BATCH);
   if (facets === "none") showFacets();
   if (token === generation) {
     root.dataset.shown = location.search; // which search the list shows (tests and scripts wait on it)

@@ -1,12 +1,14 @@
 /* Sort and filter the paper lists of topic pages and "Papers with code".
    Progressive enhancement: without this script the list is complete and newest first.
-   Works offline, no dependencies. Rows carry data-date, data-upvotes, data-title, data-code. */
+   Works offline, no dependencies. Rows carry data-date, data-upvotes, data-code; the title is the
+   row's link text (a data-title would repeat every title on the page). */
 (function () {
   "use strict";
+  function titleOf(row) { return row.querySelector("a").textContent.trim().toLowerCase(); }
   var compare = {
     date: function (a, b) { return b.dataset.date.localeCompare(a.dataset.date); },
     upvotes: function (a, b) { return Number(b.dataset.upvotes) - Number(a.dataset.upvotes); },
-    title: function (a, b) { return a.dataset.title.localeCompare(b.dataset.title); }
+    title: function (a, b) { return titleOf(a).localeCompare(titleOf(b)); }
   };
 
   function element(tag, attributes, text) {
