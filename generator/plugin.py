@@ -15,9 +15,10 @@ this module only maps them onto MkDocs events:
 
 ``mkdocs build`` uses the second core: the related papers are computed in a child process from
 ``on_config`` on (:mod:`generator.related_process`) and filled into each paper page in
-``on_post_page``; each finished paper page goes to Pagefind's own process as it is written
-(:mod:`generator.search_stream`), so ``on_post_build`` only writes the index. ``mkdocs serve`` keeps
-the sequential path: its page cache keys on each page's full Markdown, related papers included.
+``on_post_page``; each finished paper page goes down a pipe to a child process that feeds Pagefind
+as it is written (:mod:`generator.search_process`), so ``on_post_build`` only writes the last shard.
+``mkdocs serve`` keeps the sequential path: its page cache keys on each page's full Markdown, related
+papers included.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from generator.live import CachedPage, PageCache, linked_pages, page_key, site_f
 from generator.note_pages import Repository
 from generator.related_process import RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index, header_engine
+from generator.search_process import SearchIndexProcess
 from generator.search_shards import SHARD_PAGES
-from generator.search_stream import SearchIndexStream
 from generator.site import RelatedContent, SiteContent, fill_related, generate_site, related_content
 from generator.storage import write_atomic
 
@@ -94,7 +95,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Build only: the related papers' child process, its result, and the streamed Pagefind index.
         self.related: RelatedInBackground | None = None
         self.related_content: RelatedContent | None = None
-        self.search_stream: SearchIndexStream | None = None
+        self.search_stream: SearchIndexProcess | None = None
         self.catalogue = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -131,7 +132,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         if not self.serving:
             try:
-                self.search_stream = SearchIndexStream(
+                self.search_stream = SearchIndexProcess(
                     titles=engine == "pagefind",
                     staging_parent=Path(config.site_dir).parent,
                     shard_pages=self.config.search_shard_pages,

@@ -1,0 +1,99 @@
+"""Stage 5, search: Pagefind's client in a process of its own while MkDocs renders.
+
+Feeding Pagefind from a thread of the MkDocs process (:class:`generator.search_stream.SearchIndexStream`
+encodes every page as JSON and base64 and waits on asyncio) takes the GIL from MkDocs' single-threaded
+page loop many times a page. Here the stream runs in a spawned child instead; the plugin only sends
+each finished paper page down a pipe, and the encoding, Pagefind's replies and the shard writes all
+happen on the other core. ``finish`` returns once the child has installed the indexes, or raises
+:class:`generator.search_index.SearchIndexError` with the child's message.
+
+A ``spawn`` process (a fresh interpreter), as in :mod:`generator.related_process`: ``mkdocs serve``
+runs threads, and a forked child of a threaded process can deadlock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from generator.search_index import SearchIndexError
+
+STOP_SECONDS = 10.0  # how long ``close`` lets the child clean up before it is killed
+
+
+class SearchIndexProcess:
+    """Same interface as ``SearchIndexStream`` (``add``, ``finish``, ``close``), in a child process."""
+
+    def __init__(self, *, titles: bool = False, staging_parent: Path | None = None, shard_pages: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child, titles, staging_parent, shard_pages), name="pagefind-feeder", daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._receive()  # "ready", or the reason Pagefind could not start
+
+    def _receive(self) -> object:
+        try:
+            kind, value = self._connection.recv()
+        except EOFError:
+            raise SearchIndexError("Pagefind's feeding process stopped unexpectedly") from None
+        if kind == "error":
+            self.close()
+            raise SearchIndexError(value)
+        return value
+
+    def add(self, url: str, html: str) -> None:
+        """Send one finished page (``url`` as the site serves it); returns as soon as it is in the pipe."""
+        self._connection.send(("page", url, html))
+
+    def finish(self, site: Path) -> int:
+        """Write and install the indexes into ``site`` (replaced only on success); the page count."""
+        self._connection.send(("finish", str(site)))
+        pages = self._receive()
+        self.close()
+        assert isinstance(pages, int)
+        return pages
+
+    def close(self) -> None:
+        """Stop the child (it removes its staging folder); safe to call twice."""
+        if self._process.is_alive():
+            with contextlib.suppress(OSError):  # the child may be gone already
+                self._connection.send(("close",))
+            self._process.join(STOP_SECONDS)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+        self._connection.close()
+
+
+def _serve(connection: Connection, titles: bool, staging_parent: Path | None, shard_pages: int) -> None:
+    """The child: a SearchIndexStream fed from ``connection`` until "finish" or "close"."""
+    from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - imported in the child only
+
+    try:
+        stream = SearchIndexStream(titles=titles, staging_parent=staging_parent, shard_pages=shard_pages)
+    except SearchIndexError as error:
+        connection.send(("error", str(error)))
+        return
+    connection.send(("ready", None))
+    try:
+        while True:
+            message = connection.recv()
+            if message[0] == "page":
+                stream.add(message[1], message[2])
+            elif message[0] == "finish":
+                try:
+                    connection.send(("done", stream.finish(Path(message[1]))))
+                except SearchIndexError as error:
+                    connection.send(("error", str(error)))
+                return
+            else:
+                return
+    except EOFError:  # the build stopped without saying goodbye
+        return
+    finally:
+        stream.close()
