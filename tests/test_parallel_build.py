@@ -7,13 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 from generator.catalogue import load_catalogue
 from generator.pages import paper_path
 from generator.related import related_papers
-from generator.search_index import build_search_index
-from generator.search_stream import SearchIndexStream
+from generator.search_index import SearchIndexError, build_search_index
+from generator.search_process import SearchIndexProcess
+from generator.search_shards import SHARD_PAGES
 from generator.site import RELATED_MARKER, fill_related, generate_site, related_content
 
 
@@ -72,13 +74,20 @@ def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Pat
         shutil.copytree(mini_site, site)
         shutil.rmtree(site / "pagefind")
     build_search_index(from_files, titles=True)
-    stream = SearchIndexStream(titles=True)
+    stream = SearchIndexProcess(titles=True, shard_pages=SHARD_PAGES)  # what mkdocs build uses
     pages = sorted((streamed / "papers").glob("*/index.html"))
     for page in pages:
         stream.add(f"/papers/{page.parent.name}/", page.read_text(encoding="utf-8"))
     assert stream.finish(streamed) == len(pages)
     for folder in ("pagefind", "pagefind-titles"):
         assert _fragments(streamed / folder) == _fragments(from_files / folder), folder
+
+
+def test_the_feeding_process_reports_why_pagefind_could_not_start(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(SearchIndexError, match="Pagefind could not start: .*no-such-pagefind"):
+        SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path)
+    assert list(tmp_path.iterdir()) == []  # no staging folder left behind
 
 
 def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:
