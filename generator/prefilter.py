@@ -18,6 +18,7 @@ characters is always tried.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -204,18 +205,30 @@ def _found(text: str, version: int) -> frozenset[int]:
 
 def candidates(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[re.Pattern[str], ...]:
     """The patterns (in their order) that may match ``text``; the others certainly do not."""
+    return candidates_each(patterns, (text,))[0]
+
+
+def candidates_each(patterns: tuple[re.Pattern[str], ...], texts: Sequence[str]) -> list[tuple[re.Pattern[str], ...]]:
+    """:func:`candidates` for each of ``texts`` (a paper's sentences), the patterns' group looked up once."""
     if not patterns:
-        return ()
+        return [() for _ in texts]
     group = _group_of(patterns)
-    found = _found(text, _SCANNER.version)
-    hits = found & group.literal_ids
-    if not hits and not group.unchecked:  # the common case: nothing to try
-        return ()
-    possible = set(group.unchecked)
-    for literal_id in hits:
-        possible.update(group.by_literal[literal_id])
-    return tuple(
-        patterns[index]
-        for index in sorted(possible)
-        if all(not clause.isdisjoint(found) for clause in group.clauses[index])
-    )
+    version = _SCANNER.version
+    result = []
+    for text in texts:
+        found = _found(text, version)
+        hits = found & group.literal_ids
+        if not hits and not group.unchecked:  # the common case: nothing to try
+            result.append(())
+            continue
+        possible = set(group.unchecked)
+        for literal_id in hits:
+            possible.update(group.by_literal[literal_id])
+        result.append(
+            tuple(
+                patterns[index]
+                for index in sorted(possible)
+                if all(not clause.isdisjoint(found) for clause in group.clauses[index])
+            )
+        )
+    return result

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.prefilter import candidates
+from generator.prefilter import candidates, candidates_each
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TEXT_FIELDS = ("id", "name", "description")
@@ -149,12 +149,14 @@ def _enough_hits(text: str, patterns: tuple[re.Pattern[str], ...], needed: int) 
     """Whether at least ``needed`` sentences of ``text`` contain a match of one of ``patterns``."""
     if not candidates(patterns, text):  # pre-check the whole text once, then each sentence
         return False
-    possible = [sentence for sentence in _sentences(text) if candidates(patterns, sentence)]
+    sentences = _sentences(text)
+    each = candidates_each(patterns, sentences)
+    possible = [(sentence, found) for sentence, found in zip(sentences, each, strict=True) if found]
     if len(possible) < needed:  # too few sentences even hold the literals: no regex needs to run
         return False
     hits = 0
-    for sentence in possible:
-        hits += any(pattern.search(sentence) for pattern in candidates(patterns, sentence))
+    for sentence, found in possible:
+        hits += any(pattern.search(sentence) for pattern in found)
         if hits >= needed:
             return True
     return False
