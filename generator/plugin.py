@@ -13,6 +13,10 @@ this module only maps them onto MkDocs events:
   next rebuild re-renders only what changed (:mod:`generator.live`).
 * ``on_post_build``: index the built paper pages with Pagefind (:mod:`generator.search_index`).
 
+``mkdocs serve`` also keeps what each rebuild computed: parsed records (:class:`generator.catalogue.LoadCache`),
+related papers and charts recomputed only when their inputs change, lazily (:mod:`generator.serve_stages`),
+and the Pagefind index rebuilt in the background after the page reload (:mod:`generator.serve_search`).
+
 ``mkdocs build`` uses the second core: the related papers are computed in a child process from
 ``on_config`` on (:mod:`generator.related_process`) and filled into each paper page in
 ``on_post_page``; each finished paper page goes to Pagefind's own process as it is written
@@ -23,6 +27,8 @@ the sequential path: its page cache keys on each page's full Markdown, related p
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -33,13 +39,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.catalogue import CatalogueError, load_catalogue
+from generator.catalogue import CatalogueError, LoadCache, load_catalogue
 from generator.compact import compact_html
-from generator.live import CachedPage, PageCache, linked_pages, page_key, site_fingerprint
+from generator.live import CachedPage, PageCache, TemplateBytecode, linked_pages, page_key, site_fingerprint
 from generator.note_pages import Repository
 from generator.related_process import RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index, header_engine
 from generator.search_stream import SearchIndexStream
+from generator.serve_search import ServeSearchIndex
+from generator.serve_stages import DerivedStages, Memo
 from generator.site import RelatedContent, SiteContent, fill_related, generate_site, related_content
 from generator.storage import write_atomic
 
@@ -84,9 +92,29 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.related_content: RelatedContent | None = None
         self.search_stream: SearchIndexStream | None = None
         self.catalogue = None
+        # Serve only: parsed files, related papers and charts, the Pagefind bundle, and a folder the server
+        # watches so that a finished background recompute asks for one more rebuild.
+        self.load_cache: LoadCache | None = None
+        self.derived: DerivedStages | None = None
+        self.memo: Memo | None = None
+        self.bytecode: TemplateBytecode | None = None
+        self.serve_search: ServeSearchIndex | None = None
+        self.signal_folder: Path | None = None
+        self.rebuilds_asked = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:
+            self.load_cache = LoadCache()
+            self.signal_folder = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
+            self.derived = DerivedStages(on_update=self._ask_rebuild)
+            self.memo = Memo()
+            self.bytecode = TemplateBytecode()
+
+    def _ask_rebuild(self) -> None:
+        if self.signal_folder is not None:
+            self.rebuilds_asked += 1
+            write_atomic(self.signal_folder / "recomputed", str(self.rebuilds_asked))
 
     def _search_entries(self, config: MkDocsConfig) -> list | None:
         """Material's search index entries, when that plugin is on (None otherwise)."""
@@ -98,8 +126,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return Path(self.config.root or Path(config.config_file_path).parent)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serve_search is not None:
+            self.serve_search.begin_rebuild()  # before MkDocs empties the site folder
         try:
-            catalogue = load_catalogue(self.root(config))
+            catalogue = load_catalogue(self.root(config), cache=self.load_cache)
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
         self._stop_background()
@@ -108,6 +138,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.related = RelatedInBackground(catalogue.papers)
         engine = self.config.header_search
         engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        derived = self.derived.get(catalogue) if self.derived is not None else None
+        if self.memo is not None:
+            self.memo.start()
         self.content = generate_site(
             catalogue,
             site_url=config.site_url or "",
@@ -115,6 +148,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             repository=repository(config),
             related_later=self.related is not None,
             lunr_papers=engine == "lunr",
+            related=derived.related if derived else None,
+            charts=derived.charts if derived else None,
+            memo=self.memo,
         )
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         if not self.serving:
@@ -143,6 +179,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_background()
+        for worker in (self.derived, self.serve_search):
+            if worker is not None:
+                worker.close()
+        self.derived = self.serve_search = None
+        if self.signal_folder is not None:
+            shutil.rmtree(self.signal_folder, ignore_errors=True)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
@@ -160,6 +202,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for path, data in self.content.files.items():
             files.append(File.generated(config, path, content=data))
         return files
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - Jinja's Environment
+        if self.bytecode is not None:
+            env.bytecode_cache = self.bytecode
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.content is not None
@@ -221,6 +268,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
         server.watch(str(self.root(config) / "catalogue"))
+        if self.signal_folder is not None:
+            server.watch(str(self.signal_folder))
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -229,7 +278,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for path, text in self._related_content().files.items():
                 write_atomic(site / path, text)
         try:
-            if self.search_stream is not None:
+            if self.serving:  # the previous bundle now, this rebuild's in the background
+                if self.serve_search is None:
+                    self.serve_search = ServeSearchIndex(titles=config.extra.get("header_search") == "pagefind")
+                self.serve_search.after_build(site)
+            elif self.search_stream is not None:
                 stream, self.search_stream = self.search_stream, None
                 stream.finish(site)
             else:
