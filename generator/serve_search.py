@@ -24,7 +24,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from generator.search_index import INDEX_FOLDER, PAPER_PAGES, TITLES_FOLDER, SearchIndexError, build_search_index
+from generator.search_index import INDEX_FOLDER, PAPER_PAGES, TITLES_FOLDER, build_search_index
 from generator.search_stream import SearchIndexStream
 
 log = logging.getLogger("mkdocs.plugins.catalogue")
@@ -70,7 +70,7 @@ class ServeSearchIndex:
         self._request: tuple[int, Path, list[tuple[str, str]]] | None = None
         self._generation = 0  # the rebuild whose site folder is being served
         self._count = 0
-        self._stream: SearchIndexStream | None = None
+        self._busy = False  # a re-index is running
         self._stopping = False
         self._thread = threading.Thread(target=self._work, name="pagefind-serve", daemon=True)
         self._thread.start()
@@ -102,7 +102,7 @@ class ServeSearchIndex:
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no re-index is queued or running (tests and benchmarks); True when idle."""
         with self._lock:
-            return self._lock.wait_for(lambda: self._request is None and self._stream is None, timeout=timeout)
+            return self._lock.wait_for(lambda: self._request is None and not self._busy, timeout=timeout)
 
     def _new_bundle_folder(self) -> Path:
         self._count += 1
@@ -116,30 +116,37 @@ class ServeSearchIndex:
                 self._lock.wait_for(lambda: self._request is not None or self._stopping)
                 if self._stopping:
                     return
-                (generation, site, pages), self._request = self._request, None
-                try:
-                    self._stream = SearchIndexStream(titles=self._titles)
-                except SearchIndexError as error:
-                    log.error(f"catalogue: search index not updated: {error}")
-                    continue
-                bundle = self._new_bundle_folder()
-            self._index(self._stream, pages, bundle, generation=generation, site=site)
+                request, self._request = self._request, None
+                self._busy = True  # busy, for wait_idle
+            for attempt in (1, 2):  # once more after a failure (Pagefind's service is a separate process)
+                if self._index(request, last_attempt=attempt == 2):
+                    break
 
-    def _index(self, stream: SearchIndexStream, pages: list, bundle: Path, *, generation: int, site: Path) -> None:
+    def _index(self, request: tuple[int, Path, list[tuple[str, str]]], *, last_attempt: bool) -> bool:
+        generation, site, pages = request
+        with self._lock:
+            if self._stopping:
+                self._busy = False
+                self._lock.notify_all()
+                return True
+            bundle = self._new_bundle_folder()
         try:
+            stream = SearchIndexStream(titles=self._titles)
             for url, html in pages:
                 stream.add(url, html)
             stream.finish(bundle)
-        except SearchIndexError as error:
-            with self._lock:
-                self._stream = None
-                if not self._stopping:
-                    log.error(f"catalogue: search index not updated: {error}")
-                self._lock.notify_all()
+        except Exception as error:  # noqa: BLE001 - whatever failed, the previous bundle stays served
             shutil.rmtree(bundle, ignore_errors=True)
-            return
+            with self._lock:
+                if last_attempt or self._stopping:
+                    self._busy = False
+                    self._lock.notify_all()
+                if not self._stopping:
+                    again = "" if last_attempt else ", trying again"
+                    log.warning(f"catalogue: search index not updated{again}: {error}")
+            return False
         with self._lock:
-            self._stream = None
+            self._busy = False
             old, self._latest = self._latest, bundle
             if generation == self._generation and not self._stopping:  # no newer rebuild: swap it in now
                 install(bundle, site)
@@ -147,6 +154,7 @@ class ServeSearchIndex:
             self._lock.notify_all()
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)  # served copies are hard links of their own
+        return True
 
     def close(self) -> None:
         """Stop indexing and delete the private bundles; a re-index under way ends first (~1 s at 750 papers)."""
