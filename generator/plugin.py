@@ -41,7 +41,16 @@ from mkdocs.structure.pages import Page
 
 from generator.catalogue import CatalogueError, LoadCache, load_catalogue
 from generator.compact import compact_html
-from generator.live import CachedPage, PageCache, TemplateBytecode, linked_pages, page_key, site_fingerprint
+from generator.live import (
+    CachedPage,
+    PageCache,
+    TemplateBytecode,
+    keep_paper_folder,
+    linked_pages,
+    page_key,
+    restore_paper_folder,
+    site_fingerprint,
+)
 from generator.note_pages import Repository
 from generator.related_process import RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index, header_engine
@@ -86,6 +95,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = False
         self.live = PageCache()
         self.page_keys: dict[str, str] = {}
+        self.kept_papers: dict[str, CachedPage] = {}  # reused paper pages, by dest_uri: never written again
         self.search_start: dict[str, int] = {}
         # Build only: the related papers' child process, its result, and the streamed Pagefind index.
         self.related: RelatedInBackground | None = None
@@ -176,6 +186,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_background()
+        self.live.pages.clear()  # what is on disk is uncertain now: the next rebuild renders everything
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving and self.live.pages:
+            keep_paper_folder(Path(config.site_dir))
 
     def on_shutdown(self) -> None:
         self._stop_background()
@@ -190,8 +205,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         assert self.content is not None
         reuse = self._start_live_rebuild(config) if self.serving else None
         reused = 0
+        self.kept_papers = {}
         for path, page in self.content.pages.items():
             cached = reuse(path, page) if reuse else None
+            if cached is not None and path.startswith("papers/"):  # unchanged: its file is set aside
+                self.kept_papers[cached.dest_uri] = cached
+                reused += 1
+                continue
             if cached is not None:  # unchanged since the last serve rebuild: its finished HTML, as is
                 files.append(File.generated(config, cached.dest_uri, content=cached.html))
                 reused += 1
@@ -206,6 +226,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - Jinja's Environment
         if self.bytecode is not None:
             env.bytecode_cache = self.bytecode
+        if self.serving:  # the site folder is empty now and MkDocs writes next
+            for cached in restore_paper_folder(Path(config.site_dir), self.kept_papers):
+                files.append(File.generated(config, cached.dest_uri, content=cached.html))
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
