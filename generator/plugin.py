@@ -305,6 +305,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 if self.serve_search is None:
                     self.serve_search = ServeSearchIndex(titles=config.extra.get("header_search") == "pagefind")
                 self.serve_search.after_build(site)
+                self.derived.release()
             elif self.search_stream is not None:
                 stream, self.search_stream = self.search_stream, None
                 stream.finish(site)

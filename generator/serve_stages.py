@@ -6,10 +6,12 @@ abstracts and topics; the charts read only each paper's year, topics and whether
 kept under a hash of exactly those inputs, so a note edit or an edit of a paper's links reuses both.
 
 When an edit does change their inputs, the rebuild goes on at once with the previous result (related lists
-kept to the papers that still exist, titles always current), and the stage is recomputed in a background
-thread; when it is done, ``on_update`` asks the server for one more rebuild (the plugin touches a file in a
-folder the server watches), which finds everything cached and converges on exactly what ``mkdocs build``
-shows. The first build computes both at once. ``mkdocs build`` never uses this module.
+kept to the papers that still exist, titles always current), and the stage is recomputed in a child
+process (``spawn``, started once and kept: the server's own process stays free for the next rebuild, and
+a forked child of a threaded process can deadlock), waited for by a background thread. When it is done,
+``on_update`` asks the server for one more rebuild (the plugin touches a file in a folder the server
+watches), which finds everything cached and converges on exactly what ``mkdocs build`` shows.
+The first build computes both at once. ``mkdocs build`` never uses this module.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +45,16 @@ def charts_key(catalogue: Catalogue) -> str:
     """Everything :func:`generator.charts.catalogue_charts` reads."""
     papers = [[paper.id, paper.year, list(paper.topics), bool(paper.all_links)] for paper in catalogue.papers]
     return _digest([papers, [[topic.id, topic.name] for topic in catalogue.topics]])
+
+
+def recompute(
+    papers: Sequence[Paper], topics: Sequence, *, related: bool, charts: bool
+) -> tuple[Related | None, list[Chart] | None]:
+    """The stale stages only (runs in the child process)."""
+    return (
+        related_papers(papers) if related else None,
+        catalogue_charts(list(papers), topics) if charts else None,
+    )
 
 
 def current_related(previous: Related, papers: Sequence[Paper]) -> Related:
@@ -70,9 +83,11 @@ class DerivedStages:
         self._lock = threading.Condition()
         self._related: tuple[str, Related] | None = None
         self._charts: tuple[str, list[Chart]] | None = None
+        self._pending: Catalogue | None = None
         self._request: Catalogue | None = None
         self._busy = False
         self._stopping = False
+        self._pool = None  # the child process, started with the first recompute
         self._thread = threading.Thread(target=self._work, name="catalogue-derived", daemon=True)
         self._thread.start()
 
@@ -84,12 +99,18 @@ class DerivedStages:
                 self._store(catalogue, keys)
             related, charts = self._related, self._charts
             current = related[0] == keys[0] and charts[0] == keys[1]
-            if not current:
-                self._request = catalogue
-                self._lock.notify_all()
+            if not current:  # recomputed once this rebuild is written (release): not competing with it
+                self._pending = catalogue
         if not current:
             log.info("catalogue: related papers or charts changed; shown from the last edit until recomputed")
         return Derived(related[1] if current else current_related(related[1], catalogue.papers), charts[1], current)
+
+    def release(self) -> None:
+        """The rebuild is written: start the recompute its ``get`` found stale, if any."""
+        with self._lock:
+            if self._pending is not None:
+                self._request, self._pending = self._pending, None
+                self._lock.notify_all()
 
     def _store(self, catalogue: Catalogue, keys: tuple[str, str]) -> None:
         """Compute whatever is stale for ``catalogue`` (the lock is held only by the first build)."""
@@ -117,12 +138,14 @@ class DerivedStages:
                 related, charts = self._related, self._charts
             keys = related_key(catalogue.papers), charts_key(catalogue)
             try:
-                if related is None or related[0] != keys[0]:
-                    related = (keys[0], related_papers(catalogue.papers))
-                if charts is None or charts[0] != keys[1]:
-                    charts = (keys[1], catalogue_charts(list(catalogue.papers), catalogue.topics))
+                found = self._in_child(catalogue, related=related[0] != keys[0], charts=charts[0] != keys[1])
+                if found[0] is not None:
+                    related = (keys[0], found[0])
+                if found[1] is not None:
+                    charts = (keys[1], found[1])
             except Exception:  # a bug here must not stop the server: log it, keep the previous result
-                log.exception("catalogue: related papers or charts could not be recomputed")
+                if not self._stopping:
+                    log.exception("catalogue: related papers or charts could not be recomputed")
                 with self._lock:
                     self._busy = False
                     self._lock.notify_all()
@@ -135,13 +158,33 @@ class DerivedStages:
             if not newer:  # a newer edit is queued: its result will trigger the rebuild
                 self._on_update()
 
+    def _in_child(self, catalogue: Catalogue, *, related: bool, charts: bool) -> tuple:
+        with self._lock:
+            if self._stopping:
+                raise RuntimeError("stopping")
+            if self._pool is None:
+                self._pool = multiprocessing.get_context("spawn").Pool(processes=1)
+            pending = self._pool.apply_async(
+                recompute, (catalogue.papers, catalogue.topics), {"related": related, "charts": charts}
+            )
+        while True:  # never a bare get(): it would hang for ever if close() terminates the pool
+            try:
+                return pending.get(timeout=0.2)
+            except multiprocessing.TimeoutError:
+                if self._stopping:
+                    raise RuntimeError("stopping") from None
+
     def close(self) -> None:
-        """Stop the thread (a recompute under way finishes first, ~1 s at 750 papers)."""
+        """Stop the thread and the child process (killed if it is computing)."""
         with self._lock:
             self._stopping = True
-            self._request = None
+            self._request = self._pending = None
             self._lock.notify_all()
-        self._thread.join()
+        self._thread.join()  # within 0.2 s: it checks for stopping while it waits
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
 
 class Memo:
