@@ -95,6 +95,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = False
         self.live = PageCache()
         self.page_keys: dict[str, str] = {}
+        self.keyed_pages: dict[str, tuple] = {}  # src_uri -> (GeneratedPage, its page_key)
         self.kept_papers: dict[str, CachedPage] = {}  # reused paper pages, by dest_uri: never written again
         self.search_start: dict[str, int] = {}
         # Build only: the related papers' child process, its result, and the streamed Pagefind index.
@@ -251,10 +252,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if config.theme.custom_dir:
             own_files.append(Path(config.theme.custom_dir))
         site = site_fingerprint(own_files)
+        previous_site = self.live.site
         self.live.start(site)
         self.live.forget_missing(set(self.content.pages))
         pages = self.content.pages.items()
-        self.page_keys = {path: page_key(site, path, page.markdown, page.meta) for path, page in pages}
+        # A page the memo handed back unchanged (the same object) keeps its key: no need to hash it again.
+        known = self.keyed_pages if site == previous_site else {}
+        self.keyed_pages = {
+            path: known[path]
+            if path in known and known[path][0] is page
+            else (page, page_key(site, path, page.markdown, page.meta))
+            for path, page in pages
+        }
+        self.page_keys = {path: key for path, (_, key) in self.keyed_pages.items()}
         linked = linked_pages(config, set(self.content.pages))  # MkDocs must see these as pages
         entries = self._search_entries(config)
 
