@@ -6,7 +6,8 @@ So after every serve rebuild :class:`ServeSearchIndex`
 
 1. puts the last complete bundle back into the fresh site folder at once (hard links: a finished bundle is
    never changed), so the search page answers as soon as the browser reloads, from the previous edit;
-2. reads the paper pages just written and indexes them in a background thread (Pagefind's own process);
+2. reads the paper pages just written and indexes them in a background thread (Pagefind's own process;
+   pages read while a newer rebuild had begun are dropped: that rebuild asks for its own index);
 3. swaps the new bundle into the site folder when it is complete (built aside under a hidden name, then
    renamed into place), unless a newer rebuild has started: that one puts the new bundle in itself.
 
@@ -67,7 +68,7 @@ class ServeSearchIndex:
         self._store = Path(tempfile.mkdtemp(prefix="catalogue-pagefind-"))
         self._lock = threading.Condition()  # guards every field below
         self._latest: Path | None = None  # the newest complete bundle: a folder under _store
-        self._request: tuple[int, Path, list[tuple[str, str]]] | None = None
+        self._request: tuple[int, Path] | None = None
         self._generation = 0  # the rebuild whose site folder is being served
         self._count = 0
         self._busy = False  # a re-index is running
@@ -96,7 +97,7 @@ class ServeSearchIndex:
             return
         with self._lock:
             install(latest, site)
-            self._request = (generation, site, paper_pages(site))
+            self._request = (generation, site)  # the pages are read by the worker, off the rebuild's path
             self._lock.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
@@ -122,8 +123,8 @@ class ServeSearchIndex:
                 if self._index(request, last_attempt=attempt == 2):
                     break
 
-    def _index(self, request: tuple[int, Path, list[tuple[str, str]]], *, last_attempt: bool) -> bool:
-        generation, site, pages = request
+    def _index(self, request: tuple[int, Path], *, last_attempt: bool) -> bool:
+        generation, site = request
         with self._lock:
             if self._stopping:
                 self._busy = False
@@ -131,6 +132,13 @@ class ServeSearchIndex:
                 return True
             bundle = self._new_bundle_folder()
         try:
+            pages = paper_pages(site)
+            with self._lock:
+                if generation != self._generation:  # read while a newer rebuild emptied the folder: drop it
+                    self._busy = False
+                    self._lock.notify_all()
+                    shutil.rmtree(bundle, ignore_errors=True)
+                    return True
             stream = SearchIndexStream(titles=self._titles)
             for url, html in pages:
                 stream.add(url, html)
@@ -138,9 +146,12 @@ class ServeSearchIndex:
         except Exception as error:  # noqa: BLE001 - whatever failed, the previous bundle stays served
             shutil.rmtree(bundle, ignore_errors=True)
             with self._lock:
-                if last_attempt or self._stopping:
+                superseded = generation != self._generation  # the pages went while read: the newer rebuild asks
+                if last_attempt or self._stopping or superseded:
                     self._busy = False
                     self._lock.notify_all()
+                if superseded:
+                    return True
                 if not self._stopping:
                     again = "" if last_attempt else ", trying again"
                     log.warning(f"catalogue: search index not updated{again}: {error}")
