@@ -3,10 +3,10 @@
 The catalogue plugin reuses unchanged generated pages between serve rebuilds (generator/live.py),
 keeps related papers and charts until their inputs change and then recomputes them lazily
 (generator/serve_stages.py), and re-indexes Pagefind in the background (generator/serve_search.py).
-The test edits a record so that the paper gains a topic, then writes a note on it; after each edit it
-waits for the served page to change and then until the served site converges on a fresh
-``mkdocs build`` of the same catalogue: pages (related sections, topic pages, the charts page and the
-home page), lunr's index and the Pagefind bundle written into the served folder.
+The test edits a record so that the paper gains a topic, writes a note on it, then edits the record three
+times faster than a rebuild; after each step it waits for the served page to change and then until the
+served site converges on a fresh ``mkdocs build`` of the same catalogue: pages (related sections, topic
+pages, the charts page and the home page), lunr's index and the Pagefind bundle in the served folder.
 """
 
 from __future__ import annotations
@@ -136,6 +136,12 @@ def test_record_and_note_edits_under_serve_converge_on_a_fresh_build(tmp_path):
         wait_for(lambda: "A note on" in fetch(f"{base}papers/no/"))
         converge(base, fresh_build(project, tmp_path / "after-note"), served_site)
         assert "A note on" in article(fetch(f"{base}papers/no/"))
+
+        for title in ("No LoRA", "No more", "No more adapters"):  # quicker than a rebuild: each supersedes the last
+            record.write_text(re.sub(r"title: '[^']*'", f"title: '{title}'", record.read_text()))
+            time.sleep(0.3)
+        wait_for(lambda: "No more adapters" in fetch(f"{base}papers/no/"))
+        converge(base, fresh_build(project, tmp_path / "after-quick-edits"), served_site)
         log_text = log_file.read_text()
         assert "unchanged pages reused" in log_text and "search index updated" in log_text  # the fast paths ran
         assert "until recomputed" in log_text  # and the lazy one: the record edit changed the charts
