@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -135,8 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         builds = re.findall(r"Documentation built in ([\d.]+) seconds", log_path.read_text(errors="replace"))
         print("serve rebuilds (MkDocs' own timing, s):", " ".join(builds[1:]))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the plugin stops its background work and deletes its folders
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

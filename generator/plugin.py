@@ -117,7 +117,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = command == "serve"
         if self.serving:
             self.load_cache = LoadCache()
-            self.signal_folder = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
+            self.signal_folder = Path(tempfile.mkdtemp(prefix="catalogue-signal-"))
             self.derived = DerivedStages(on_update=self._ask_rebuild)
             self.memo = Memo()
             self.bytecode = TemplateBytecode()
