@@ -112,6 +112,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serve_search: ServeSearchIndex | None = None
         self.signal_folder: Path | None = None
         self.rebuilds_asked = 0
+        self.site_touched = False  # this rebuild got past on_config (MkDocs empties the site folder next)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -137,6 +138,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return Path(self.config.root or Path(config.config_file_path).parent)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.site_touched = False
         if self.serve_search is not None:
             self.serve_search.begin_rebuild()  # before MkDocs empties the site folder
         try:
@@ -187,9 +189,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_background()
-        self.live.pages.clear()  # what is on disk is uncertain now: the next rebuild renders everything
+        if self.site_touched:  # what is on disk is uncertain now: the next rebuild renders everything
+            self.live.pages.clear()
+        # A broken catalogue fails in on_config, before the site folder is touched: the cache stays good,
+        # so fixing the typo is a fast rebuild again.
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.site_touched = True
         if self.serving and self.live.pages:
             keep_paper_folder(Path(config.site_dir))
 

@@ -3,8 +3,8 @@
 The catalogue plugin reuses unchanged generated pages between serve rebuilds (generator/live.py),
 keeps related papers and charts until their inputs change and then recomputes them lazily
 (generator/serve_stages.py), and re-indexes Pagefind in the background (generator/serve_search.py).
-The test edits a record so that the paper gains a topic, writes a note on it, then edits the record three
-times faster than a rebuild; after each step it waits for the served page to change and then until the
+The test edits a record so that the paper gains a topic, writes a note on it, edits the record three
+times faster than a rebuild, then breaks it and fixes it; after each step it waits for the served page to change and then until the
 served site converges on a fresh ``mkdocs build`` of the same catalogue: pages (related sections, topic
 pages, the charts page and the home page), lunr's index and the Pagefind bundle in the served folder.
 """
@@ -142,6 +142,15 @@ def test_record_and_note_edits_under_serve_converge_on_a_fresh_build(tmp_path):
             time.sleep(0.3)
         wait_for(lambda: "No more adapters" in fetch(f"{base}papers/no/"))
         converge(base, fresh_build(project, tmp_path / "after-quick-edits"), served_site)
+
+        good = record.read_text()
+        record.write_text(good.replace("title: 'No more adapters'", "title: [broken"))
+        wait_for(lambda: "the catalogue has problems" in log_file.read_text())
+        reused_before = log_file.read_text().count("unchanged pages reused")
+        record.write_text(good.replace("No more adapters", "No more typos"))
+        wait_for(lambda: "No more typos" in fetch(f"{base}papers/no/"))
+        assert log_file.read_text().count("unchanged pages reused") > reused_before  # the cache survived the error
+        converge(base, fresh_build(project, tmp_path / "after-fix"), served_site)
         log_text = log_file.read_text()
         assert "unchanged pages reused" in log_text and "search index updated" in log_text  # the fast paths ran
         assert "until recomputed" in log_text  # and the lazy one: the record edit changed the charts
