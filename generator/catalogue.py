@@ -46,6 +46,18 @@ class Catalogue:
         return [paper for paper in self.papers if topic_id in paper.topics]
 
 
+@dataclass
+class LoadCache:
+    """What the last load parsed, by file bytes, so ``mkdocs serve`` re-parses only the files that changed.
+
+    The same bytes give the same result: records (Paper, document, problems) and the taxonomy (its
+    compiled rules cost 0.1 s). Only the plugin keeps one, across serve rebuilds.
+    """
+
+    records: dict[Path, tuple[bytes, tuple]] = field(default_factory=dict)
+    topics: tuple[bytes | None, tuple[list[Topic], list[Problem]]] | None = None
+
+
 def _display(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -53,8 +65,18 @@ def _display(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def load_topics(root: Path) -> tuple[list[Topic], list[Problem]]:
+def load_topics(root: Path, *, cache: LoadCache | None = None) -> tuple[list[Topic], list[Problem]]:
     path = root / TOPICS_FILE
+    if cache is None:
+        return _load_topics(root, path)
+    data = path.read_bytes() if path.is_file() else None
+    if cache.topics is None or cache.topics[0] != data:
+        cache.topics = (data, _load_topics(root, path))
+    topics, problems = cache.topics[1]
+    return list(topics), list(problems)
+
+
+def _load_topics(root: Path, path: Path) -> tuple[list[Topic], list[Problem]]:
     shown = _display(root, path)
     try:
         document = read_yaml(path, display=shown)
@@ -67,7 +89,7 @@ def load_topics(root: Path) -> tuple[list[Topic], list[Problem]]:
         return [], [Problem(shown, line, "", reason)]
 
 
-def read_records(root: Path) -> tuple[list[Paper], list[Problem]]:
+def read_records(root: Path, *, cache: LoadCache | None = None) -> tuple[list[Paper], list[Problem]]:
     """Every record file as a Paper; unreadable records are reported, never skipped silently."""
     papers, problems = [], []
     for path in sorted((root / PAPERS_DIR).glob("*")):
@@ -76,17 +98,28 @@ def read_records(root: Path) -> tuple[list[Paper], list[Problem]]:
             if not path.name.startswith("."):
                 problems.append(Problem(shown, 1, "", "unexpected file (records are <id>.yml)"))
             continue
-        try:
-            document = parse_yaml(shown, decode_text(shown, path.read_bytes()))
-        except StorageError as error:
-            problems.append(Problem(shown, error.line, "", error.reason))
-            continue
-        paper, found = paper_from_document(document, expected_id=path.stem)
+        data = path.read_bytes()
+        cached = cache.records.get(path) if cache is not None else None
+        if cached is None or cached[0] != data:
+            cached = (data, _read_record(shown, path.stem, data))
+            if cache is not None:
+                cache.records[path] = cached
+        paper, document, found = cached[1]
         problems.extend(found)
         if paper is not None:
             papers.append((paper, document))
     problems.extend(_check_across(papers))
     return [paper for paper, _ in papers], problems
+
+
+def _read_record(shown: str, paper_id: str, data: bytes) -> tuple:
+    """One record file's bytes as (Paper or None, document or None, problems)."""
+    try:
+        document = parse_yaml(shown, decode_text(shown, data))
+    except StorageError as error:
+        return None, None, [Problem(shown, error.line, "", error.reason)]
+    paper, found = paper_from_document(document, expected_id=paper_id)
+    return paper, document, found
 
 
 def _check_across(papers: list[tuple[Paper, object]]) -> list[Problem]:
@@ -138,11 +171,14 @@ def _line_of(root: Path, paper_id: str, *where: object) -> int:
     return read_yaml(root / PAPERS_DIR / f"{paper_id}.yml").line(*where)
 
 
-def load_catalogue(root: Path | str = ".") -> Catalogue:
-    """Load and check the catalogue under ``root``; raise CatalogueError listing every problem."""
+def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) -> Catalogue:
+    """Load and check the catalogue under ``root``; raise CatalogueError listing every problem.
+
+    ``cache`` (kept by ``mkdocs serve`` across rebuilds) skips parsing files whose bytes did not change.
+    """
     root = Path(root)
-    topics, problems = load_topics(root)
-    papers, found = read_records(root)
+    topics, problems = load_topics(root, cache=cache)
+    papers, found = read_records(root, cache=cache)
     problems += found
     papers, found = resolve_topics(papers, topics, root)
     problems += found

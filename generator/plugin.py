@@ -13,6 +13,10 @@ this module only maps them onto MkDocs events:
   next rebuild re-renders only what changed (:mod:`generator.live`).
 * ``on_post_build``: index the built paper pages with Pagefind (:mod:`generator.search_index`).
 
+``mkdocs serve`` also keeps what each rebuild computed: parsed records (:class:`generator.catalogue.LoadCache`),
+related papers and charts recomputed only when their inputs change, lazily (:mod:`generator.serve_stages`),
+and the Pagefind index rebuilt in the background after the page reload (:mod:`generator.serve_search`).
+
 ``mkdocs build`` uses the second core: the related papers are computed in a child process from
 ``on_config`` on (:mod:`generator.related_process`) and filled into each paper page in
 ``on_post_page``; each finished paper page goes down a pipe to a child process that feeds Pagefind
@@ -24,6 +28,8 @@ papers included.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -34,14 +40,25 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.catalogue import CatalogueError, load_catalogue
+from generator.catalogue import CatalogueError, LoadCache, load_catalogue
 from generator.compact import compact_html
-from generator.live import CachedPage, PageCache, linked_pages, page_key, site_fingerprint
+from generator.live import (
+    CachedPage,
+    PageCache,
+    TemplateBytecode,
+    keep_paper_folder,
+    linked_pages,
+    page_key,
+    restore_paper_folder,
+    site_fingerprint,
+)
 from generator.note_pages import Repository
 from generator.related_process import RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index, header_engine
 from generator.search_process import SearchIndexProcess
 from generator.search_shards import SHARD_PAGES
+from generator.serve_search import ServeSearchIndex
+from generator.serve_stages import DerivedStages, Memo
 from generator.site import RelatedContent, SiteContent, fill_related, generate_site, related_content
 from generator.storage import write_atomic
 
@@ -91,15 +108,38 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = False
         self.live = PageCache()
         self.page_keys: dict[str, str] = {}
+        self.keyed_pages: dict[str, tuple] = {}  # src_uri -> (GeneratedPage, its page_key)
+        self.kept_papers: dict[str, CachedPage] = {}  # reused paper pages, by dest_uri: never written again
         self.search_start: dict[str, int] = {}
         # Build only: the related papers' child process, its result, and the streamed Pagefind index.
         self.related: RelatedInBackground | None = None
         self.related_content: RelatedContent | None = None
         self.search_stream: SearchIndexProcess | None = None
         self.catalogue = None
+        # Serve only: parsed files, related papers and charts, the Pagefind bundle, and a folder the server
+        # watches so that a finished background recompute asks for one more rebuild.
+        self.load_cache: LoadCache | None = None
+        self.derived: DerivedStages | None = None
+        self.memo: Memo | None = None
+        self.bytecode: TemplateBytecode | None = None
+        self.serve_search: ServeSearchIndex | None = None
+        self.signal_folder: Path | None = None
+        self.rebuilds_asked = 0
+        self.site_touched = False  # this rebuild got past on_config (MkDocs empties the site folder next)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:
+            self.load_cache = LoadCache()
+            self.signal_folder = Path(tempfile.mkdtemp(prefix="catalogue-signal-"))
+            self.derived = DerivedStages(on_update=self._ask_rebuild)
+            self.memo = Memo()
+            self.bytecode = TemplateBytecode()
+
+    def _ask_rebuild(self) -> None:
+        if self.signal_folder is not None:
+            self.rebuilds_asked += 1
+            write_atomic(self.signal_folder / "recomputed", str(self.rebuilds_asked))
 
     def _search_entries(self, config: MkDocsConfig) -> list | None:
         """Material's search index entries, when that plugin is on (None otherwise)."""
@@ -111,8 +151,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return Path(self.config.root or Path(config.config_file_path).parent)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.site_touched = False
+        if self.serve_search is not None:
+            self.serve_search.begin_rebuild()  # before MkDocs empties the site folder
         try:
-            catalogue = load_catalogue(self.root(config))
+            catalogue = load_catalogue(self.root(config), cache=self.load_cache)
         except CatalogueError as error:
             raise PluginError(f"the catalogue has problems:\n{error}") from None
         self._stop_background()
@@ -121,6 +164,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.related = RelatedInBackground(catalogue.papers)
         engine = self.config.header_search
         engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        derived = self.derived.get(catalogue) if self.derived is not None else None
+        if self.memo is not None:
+            self.memo.start()
         self.content = generate_site(
             catalogue,
             site_url=config.site_url or "",
@@ -128,6 +174,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             repository=repository(config),
             related_later=self.related is not None,
             lunr_papers=engine == "lunr",
+            related=derived.related if derived else None,
+            charts=derived.charts if derived else None,
+            memo=self.memo,
         )
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
         if not self.serving:
@@ -157,16 +206,36 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_background()
+        if self.site_touched:  # what is on disk is uncertain now: the next rebuild renders everything
+            self.live.pages.clear()
+        # A broken catalogue fails in on_config, before the site folder is touched: the cache stays good,
+        # so fixing the typo is a fast rebuild again.
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.site_touched = True
+        if self.serving and self.live.pages:
+            keep_paper_folder(Path(config.site_dir))
 
     def on_shutdown(self) -> None:
         self._stop_background()
+        for worker in (self.derived, self.serve_search):
+            if worker is not None:
+                worker.close()
+        self.derived = self.serve_search = None
+        if self.signal_folder is not None:
+            shutil.rmtree(self.signal_folder, ignore_errors=True)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
         reuse = self._start_live_rebuild(config) if self.serving else None
         reused = 0
+        self.kept_papers = {}
         for path, page in self.content.pages.items():
             cached = reuse(path, page) if reuse else None
+            if cached is not None and path.startswith("papers/"):  # unchanged: its file is set aside
+                self.kept_papers[cached.dest_uri] = cached
+                reused += 1
+                continue
             if cached is not None:  # unchanged since the last serve rebuild: its finished HTML, as is
                 files.append(File.generated(config, cached.dest_uri, content=cached.html))
                 reused += 1
@@ -177,6 +246,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for path, data in self.content.files.items():
             files.append(File.generated(config, path, content=data))
         return files
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - Jinja's Environment
+        if self.bytecode is not None:
+            env.bytecode_cache = self.bytecode
+        if self.serving:  # the site folder is empty now and MkDocs writes next
+            for cached in restore_paper_folder(Path(config.site_dir), self.kept_papers):
+                files.append(File.generated(config, cached.dest_uri, content=cached.html))
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.content is not None
@@ -198,10 +275,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if config.theme.custom_dir:
             own_files.append(Path(config.theme.custom_dir))
         site = site_fingerprint(own_files)
+        previous_site = self.live.site
         self.live.start(site)
         self.live.forget_missing(set(self.content.pages))
         pages = self.content.pages.items()
-        self.page_keys = {path: page_key(site, path, page.markdown, page.meta) for path, page in pages}
+        # A page the memo handed back unchanged (the same object) keeps its key: no need to hash it again.
+        known = self.keyed_pages if site == previous_site else {}
+        self.keyed_pages = {
+            path: known[path]
+            if path in known and known[path][0] is page
+            else (page, page_key(site, path, page.markdown, page.meta))
+            for path, page in pages
+        }
+        self.page_keys = {path: key for path, (_, key) in self.keyed_pages.items()}
         linked = linked_pages(config, set(self.content.pages))  # MkDocs must see these as pages
         entries = self._search_entries(config)
 
@@ -240,6 +326,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
         server.watch(str(self.root(config) / "catalogue"))
+        if self.signal_folder is not None:
+            server.watch(str(self.signal_folder))
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -248,7 +336,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for path, text in self._related_content().files.items():
                 write_atomic(site / path, text)
         try:
-            if self.search_stream is not None:
+            if self.serving:  # the previous bundle now, this rebuild's in the background
+                if self.serve_search is None:
+                    self.serve_search = ServeSearchIndex(
+                        titles=config.extra.get("header_search") == "pagefind",
+                        shard_pages=self.config.search_shard_pages,
+                    )
+                self.serve_search.after_build(site)
+                self.derived.release()
+            elif self.search_stream is not None:
                 stream, self.search_stream = self.search_stream, None
                 stream.finish(site)
             else:

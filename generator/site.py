@@ -10,10 +10,12 @@ are already escaped or sanitised here, because templates emit them verbatim.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.catalogue import Catalogue
-from generator.charts import catalogue_charts
+from generator.charts import Chart, catalogue_charts
 from generator.citations import render_bibtex
 from generator.discovery import paper_head, render_bibtex_block, render_related
 from generator.discovery_site import (
@@ -77,6 +79,9 @@ def generate_site(
     repository: Repository | None = None,
     related_later: bool = False,
     lunr_papers: bool | None = None,
+    related: Related | None = None,
+    charts: list[Chart] | None = None,
+    memo: Memo | None = None,
 ) -> SiteContent:
     """Every generated page and file of the catalogue, in sorted order.
 
@@ -90,37 +95,38 @@ def generate_site(
     ``lunr_papers``: whether paper pages go into Material's lunr index (default: when lunr serves the
     header box, :func:`generator.search_index.header_engine`); above that size Pagefind serves both
     search boxes and lunr would only cost build time (~1 ms a page) and 2.7 KB a paper of index.
+    ``related`` and ``charts``: results computed already (``mkdocs serve`` keeps them across rebuilds,
+    :mod:`generator.serve_stages`), used instead of computing them here; ``memo`` (serve too) returns the
+    paper pages and export files of the previous rebuild whose inputs are unchanged.
     """
     site_url = site_url.rstrip("/") + "/" if site_url else ""
     topics = {topic.id: topic for topic in catalogue.topics}
     by_id = catalogue.by_id()
     notes = notes_by_paper(catalogue.notes)
     note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
-    related = None if related_later else related_papers(catalogue.papers)
+    if related is None and not related_later:
+        related = related_papers(catalogue.papers)
     if lunr_papers is None:
         lunr_papers = header_engine(len(catalogue.papers)) == "lunr"
     # Material's lunr: a paper outranks pages that merely mention it; or no paper at all (Pagefind serves).
     lunr = {"boost": 2} if lunr_papers else {"exclude": True}
+    run = memo or _call
+    # What every paper page shares, hashed once (the taxonomy alone is ~50 KB of text).
+    shared = hashlib.sha256(repr((catalogue.topics, site_url, repository, lunr)).encode()).hexdigest() if memo else ""
     pages: dict[str, GeneratedPage] = {}
     for paper in catalogue.papers:
-        sections = PageSections(
-            after_abstract=(
-                render_notes_section(paper, notes.get(paper.id, []), topics=topics, repository=repository),
-                RELATED_MARKER if related is None else related_section(paper, related, by_id, topics),
-            ),
-            end=(render_bibtex_block(render_bibtex([paper], site_url=site_url)),),
-        )
-        pages[paper_path(paper.id)] = GeneratedPage(
-            markdown=render_paper_page(paper, topics, sections),
-            meta={
-                "title": escape(paper.title),
-                "description": escape(shorten(paper.abstract or paper.title)),
-                "hide": ["navigation", "toc"],
-                "template": "paper.html",  # overrides/paper.html: lean chrome (issue 7)
-                "source": f"catalogue/papers/{paper.id}.yml",
-                "extra_head": paper_head(paper, topics, site_url=site_url),
-                "search": lunr,
-            },
+        paper_notes = notes.get(paper.id, [])
+        others = None if related is None else [by_id[other] for other, _ in related[paper.id]]
+        pages[paper_path(paper.id)] = run(
+            (shared, paper, paper_notes, others),
+            paper_page,
+            paper,
+            notes=paper_notes,
+            others=others,
+            topics=topics,
+            repository=repository,
+            site_url=site_url,
+            lunr=lunr,
         )
     for topic in catalogue.topics:
         pages[topic_path(topic.id)] = GeneratedPage(
@@ -137,7 +143,8 @@ def generate_site(
                 "extra_head": topic_head(topic, site_name=site_name),
             },
         )
-    charts = catalogue_charts(list(catalogue.papers), catalogue.topics)
+    if charts is None:
+        charts = catalogue_charts(list(catalogue.papers), catalogue.topics)
     for path, markdown in discovery_pages(catalogue, charts, note_counts=note_counts).items():
         pages[path] = GeneratedPage(markdown=markdown, meta={"title": escape(DISCOVERY_PAGES[path]), "hide": ["toc"]})
     pages["topics/index.md"] = GeneratedPage(
@@ -150,9 +157,49 @@ def generate_site(
     summary += render_recent_notes(catalogue.notes, by_id)
     files = {
         **write_exports(catalogue, related=related_ids(related or {})),
-        **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name),
+        **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name, memo=memo),
     }
     return SiteContent(pages=pages, files=files, summary=summary)
+
+
+# ``memo(key, function, *args, **kwargs)``: the function's result, or the one kept under the same key.
+Memo = Callable[..., object]
+
+
+def _call(key: object, function: Callable, /, *args: object, **kwargs: object) -> object:
+    return function(*args, **kwargs)
+
+
+def paper_page(
+    paper: Paper,
+    *,
+    notes: list,
+    others: list[Paper] | None,
+    topics: dict[str, Topic],
+    repository: Repository | None,
+    site_url: str,
+    lunr: dict,
+) -> GeneratedPage:
+    """One paper's page; ``others``: its related papers, or None for :data:`RELATED_MARKER` (filled later)."""
+    sections = PageSections(
+        after_abstract=(
+            render_notes_section(paper, notes, topics=topics, repository=repository),
+            RELATED_MARKER if others is None else render_related(paper, others, topics, prefix="../../"),
+        ),
+        end=(render_bibtex_block(render_bibtex([paper], site_url=site_url)),),
+    )
+    return GeneratedPage(
+        markdown=render_paper_page(paper, topics, sections),
+        meta={
+            "title": escape(paper.title),
+            "description": escape(shorten(paper.abstract or paper.title)),
+            "hide": ["navigation", "toc"],
+            "template": "paper.html",  # overrides/paper.html: lean chrome (issue 7)
+            "source": f"catalogue/papers/{paper.id}.yml",
+            "extra_head": paper_head(paper, topics, site_url=site_url),
+            "search": lunr,
+        },
+    )
 
 
 def related_ids(related: Related) -> dict[str, list[str]]:
