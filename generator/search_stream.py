@@ -20,6 +20,7 @@ import base64
 import concurrent.futures
 import contextlib
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -38,6 +39,14 @@ from generator.search_index import (
 )
 from generator.search_shards import SHARD_PAGES, shard_folder
 
+# Sections of a paper page marked data-pagefind-ignore that Pagefind would parse for nothing (a third of
+# what is sent): the related papers and the BibTeX block (generator/pages.py, site.py). Their text is
+# escaped, so their closing tags are the first ones that follow.
+IGNORED_SECTIONS = re.compile(
+    r'<h2 id="related" [^>]*data-pagefind-ignore>.*?</ol>\n?'
+    r'|<h2 id="cite" [^>]*data-pagefind-ignore>.*?</pre></div>\n?',
+    re.DOTALL,
+)
 PAGE_START = '<!doctype html><html lang="en"><head></head><body>'
 PAGE_END = "</body></html>"
 
@@ -58,7 +67,7 @@ def searchable_part(html: str, *, root_selector: str | None = None) -> str:
         start = html.rfind("<", 0, html.index("data-pagefind-body"))
         end = html.rindex("</article>")
         if start < end:
-            return PAGE_START + html[start:end] + PAGE_END
+            return PAGE_START + IGNORED_SECTIONS.sub("", html[start:end]) + PAGE_END
     return html
 
 
