@@ -81,7 +81,10 @@ def _meta(name: str, content: str) -> str:
 
 
 def feed_link(href: str, title: str) -> str:
-    return f'<link rel="alternate" type="application/atom+xml" href="{escape(href)}" title="{escape(title)}">'
+    # "alternate feed", not just "alternate": Material's bundle takes every link[rel=alternate] for a
+    # language version and downloads the sitemap.xml beside it on each page (321 KB gzipped at 20,000
+    # papers); feed readers read the rel tokens, so "alternate" still announces the feed.
+    return f'<link rel="alternate feed" type="application/atom+xml" href="{escape(href)}" title="{escape(title)}">'
 
 
 def paper_head(paper: Paper, topics: dict[str, Topic], *, site_url: str) -> str:

@@ -41,7 +41,7 @@ def test_paper_page_scholar_meta_and_json_ld(mini_site):
         in head
     )
     assert '<meta name="citation_publication_date" content="2024/04/30">' in head
-    assert '<link rel="alternate" type="application/atom+xml" href="../../feed.xml"' in head
+    assert '<link rel="alternate feed" type="application/atom+xml" href="../../feed.xml"' in head
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S).group(1)
     assert "&" not in script and "<" not in script
     article = json.loads(script)
@@ -56,7 +56,7 @@ def test_topic_page_sortable_rows_and_feed(mini_site):
     rows = re.findall(r'<li data-date="([^"]*)" data-upvotes="(\d+)" data-code="([01])">', page)
     assert len(rows) == 2 and rows[0][0] > rows[1][0] == ""  # newest first, undated last
     assert '<div class="paper-sort" data-sort-for="papers-peft" hidden>' in page
-    assert '<link rel="alternate" type="application/atom+xml" href="feed.xml"' in head_of(page)
+    assert '<link rel="alternate feed" type="application/atom+xml" href="feed.xml"' in head_of(page)
     assert 'href="citations.bib"' in page and "assets/sort.js" in page
 
 

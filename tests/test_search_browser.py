@@ -61,6 +61,9 @@ def test_header_box_downloads_nothing_until_used_then_finds_the_paper(page, real
     page.goto(real_site_url + "papers/qlora-efficient-finetuning-of-quantized-llms/")
     page.wait_for_load_state("networkidle")
     assert not [url for url in requested if any(part in url for part in SEARCH_TRAFFIC)]
+    # Material reads link[rel=alternate] as language versions and fetches the sitemap beside them:
+    # the feed links must not look like one (generator/discovery.py feed_link).
+    assert not [url for url in requested if "sitemap.xml" in url]
     open_header_search(page, real_site_url)
     page.keyboard.type("speculative decoding")
     first = page.locator(".md-search-result__item > a.md-search-result__link").first
