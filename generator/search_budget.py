@@ -188,7 +188,7 @@ def measure_site(site: Path) -> dict:
 
 
 def report(figures: dict) -> str:
-    kb = lambda size: f"{size / 1024:.0f} KB"  # noqa: E731
+    kb = lambda size: f"{size / 1024:.1f} KB"  # noqa: E731
     header, search = figures["header"], figures["search_page"]
     return "\n".join(
         [

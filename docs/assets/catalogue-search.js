@@ -5,8 +5,8 @@
 import { FACETS, pagefindAt, renderResult, sortOrder } from "./search-common.js";
 
 const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
-// The first results show after half a page of fragments; the other half follows at once.
-const FIRST_BATCH = 5;
+// The first results show after three fragments (~1.3 KB each); the rest of the page follows at once.
+const FIRST_BATCH = 3;
 // Wait for a pause in typing: every searched prefix can download another index chunk (~25 KB).
 const TYPING_PAUSE_MS = 120;
 const root = document.getElementById("catalogue-search");
