@@ -1,7 +1,7 @@
 """Search budgets: bytes before the first result and time to results, measured in Chromium.
 
 ``python -m generator search-budget`` builds the site (the real catalogue, or with ``--papers N``
-a synthetic catalogue of N papers made by recombining real records) into a temporary folder,
+the benchmark's synthetic catalogue of N papers, generator/synthesise.py) into a temporary folder,
 serves it gzipped on 127.0.0.1 and measures with Debian's Chromium, each on a cold cache:
 
 * a paper page that does not search: every byte it downloads, and how many of them are search;
@@ -15,9 +15,7 @@ performance section; budgets are checked here, never as timed assertions in unit
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,11 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.bench import copy_site_sources
-from generator.catalogue import load_catalogue, write_records
+from generator.bench import make_project
 from generator.search_browser import chromium, serve
 
 REPO = Path(__file__).resolve().parent.parent
+SEED = 20261123  # `python -m generator bench`'s default seed: the same synthetic catalogue
 QUERIES = ("speculative decoding", "QLoRA", "Dutch llama", "GaLore", "EXAONE 3.0", "time series forecasting")
 TYPING_DELAY_MS = 100  # a quick reader: ten characters a second
 SEARCH_URLS = ("search_index.json", "/workers/search.", "/pagefind", "header-search.js", "search-common.js")
@@ -43,35 +41,8 @@ TIMER = """(selector) => {
 }"""
 
 
-def synthetic_catalogue(target: Path, count: int) -> Path:
-    """A catalogue of ``count`` papers: real titles (marked as variants) with other papers' abstracts and dates."""
-    catalogue = load_catalogue(REPO)
-    real = list(catalogue.papers)
-    (target / "catalogue" / "papers").mkdir(parents=True)
-    shutil.copy2(REPO / "catalogue" / "topics.yml", target / "catalogue" / "topics.yml")
-    papers = []
-    for number in range(count):
-        paper, other = real[number % len(real)], real[(number * 7 + 3) % len(real)]
-        copy = number // len(real)
-        papers.append(
-            dataclasses.replace(
-                paper,
-                id=paper.id if copy == 0 else f"{paper.id}-{copy}",
-                title=paper.title if copy == 0 else f"{paper.title} (variant {copy})",  # titles must be unique
-                abstract=paper.abstract if copy == 0 else other.abstract,
-                date=paper.date if copy == 0 else other.date,
-                upvotes=paper.upvotes if copy == 0 else other.upvotes,
-            )
-        )
-    write_records(target, papers)
-    return target
-
-
-def build_site(project: Path, catalogue: Path) -> Path:
-    """``mkdocs build --strict`` of the real site configuration with ``catalogue`` (Pagefind included)."""
-    copy_site_sources(REPO, project)
-    if catalogue != project / "catalogue":
-        shutil.copytree(catalogue, project / "catalogue")
+def build_site(project: Path) -> Path:
+    """``mkdocs build --strict`` of a project made by :func:`generator.bench.make_project` (Pagefind included)."""
     env = {"PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(project / "site")]
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
@@ -213,9 +184,9 @@ def run(*, papers: int | None, site: Path | None, keep: Path | None = None) -> s
         return report(measure_site(site))
     with tempfile.TemporaryDirectory(prefix="search-budget-") as folder:
         project = Path(keep or folder)
-        project.mkdir(parents=True, exist_ok=True)
-        catalogue = synthetic_catalogue(project, papers) / "catalogue" if papers else REPO / "catalogue"
+        # The benchmark's own catalogue: the real one, or N papers synthesised from it (generator/synthesise.py).
+        make_project(REPO, project, papers=papers or 0, seed=SEED)
         started = time.perf_counter()
-        built = build_site(project, catalogue)
+        built = build_site(project)
         print(f"built {built} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         return report(measure_site(built))
