@@ -18,6 +18,7 @@ from generator.listings import ListingEntry, ListingError, parse_listing
 from generator.notes import naming_notice
 from generator.records import merge_entries
 from generator.storage import StorageError, decode_text
+from generator.synthesise import DEFAULT_SEED
 from generator.topics import count_table
 
 
@@ -118,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     topics.set_defaults(run=command_topics)
     bench = commands.add_parser("bench", help="measure the build on a synthetic catalogue of N papers")
     bench.add_argument("--papers", type=int, default=750, help="papers to synthesise (0: the real catalogue)")
-    bench.add_argument("--seed", type=int, default=20261123, help="seed of the synthetic catalogue")
+    bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic catalogue")
     bench.add_argument("--keep", help="build in this folder and keep it (default: a temporary folder)")
     bench.add_argument("--json", help="also write every figure to this JSON file")
     bench.add_argument("--no-baseline", action="store_true", help="skip the MkDocs-only baseline build")

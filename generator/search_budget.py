@@ -25,9 +25,9 @@ from pathlib import Path
 
 from generator.bench import make_project
 from generator.search_browser import chromium, serve
+from generator.synthesise import DEFAULT_SEED
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = 20261123  # `python -m generator bench`'s default seed: the same synthetic catalogue
 QUERIES = ("speculative decoding", "QLoRA", "Dutch llama", "GaLore", "EXAONE 3.0", "time series forecasting")
 TYPING_DELAY_MS = 100  # a quick reader: ten characters a second
 SEARCH_URLS = ("search_index.json", "/workers/search.", "/pagefind", "header-search.js", "search-common.js")
@@ -185,7 +185,7 @@ def run(*, papers: int | None, site: Path | None, keep: Path | None = None) -> s
     with tempfile.TemporaryDirectory(prefix="search-budget-") as folder:
         project = Path(keep or folder)
         # The benchmark's own catalogue: the real one, or N papers synthesised from it (generator/synthesise.py).
-        make_project(REPO, project, papers=papers or 0, seed=SEED)
+        make_project(REPO, project, papers=papers or 0, seed=DEFAULT_SEED)
         started = time.perf_counter()
         built = build_site(project)
         print(f"built {built} in {time.perf_counter() - started:.0f} s", file=sys.stderr)

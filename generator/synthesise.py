@@ -22,6 +22,8 @@ from generator.schema import paper_to_data
 from generator.storage import dump_yaml
 from generator.topics import SENTENCE_BREAK
 
+DEFAULT_SEED = 20261123  # the synthetic catalogue of every benchmark (bench, search-budget)
+
 SEED = 20261123
 FIRST_DAY = dt.date(2016, 1, 1)
 DAYS = 3650  # dates spread over ten years, so per-year shards and feeds see realistic sizes
