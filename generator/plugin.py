@@ -13,7 +13,8 @@ this module only maps them onto MkDocs events:
 
 ``mkdocs serve`` keeps what each rebuild computed (parsed records, related papers and charts, finished
 pages and their search entries, compiled templates, the Pagefind index rebuilt in the background) in a
-:class:`generator.serve_session.ServeSession`, created in ``on_startup``; the events only call into it.
+:class:`generator.serve_session.ServeSession`, created in ``on_startup``; every event only calls into it
+(the next rebuild re-renders only what changed, unchanged paper pages are not even written again).
 
 ``mkdocs build`` uses the second core through a :class:`generator.build_session.BuildSession`, created in
 ``on_config``: the related papers are computed in a child process and filled into each paper page in
