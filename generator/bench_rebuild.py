@@ -1,7 +1,7 @@
 """Profile of one ``mkdocs serve`` rebuild: ``python -m generator.bench_rebuild [--edit record|note] [--profile 40]``.
 
-Runs what ``mkdocs serve`` runs, in this process and without the HTTP server: one plugin instance kept
-across builds, a fresh config for each, the serve address as site_url. After the first build it edits a
+Runs what ``mkdocs serve`` runs, in this process and without the HTTP server: one plugin instance (and its serve
+session) kept across builds, a fresh config for each, the serve address as site_url. After the first build it edits a
 record (a new title naming LoRA) or a note, rebuilds, waits for the background work (related papers and
 charts recomputed, the one more rebuild that asks for, Pagefind's re-index) and prints the rebuild's wall
 and CPU time; ``--profile N`` prints the N most expensive calls of the last rebuild (cProfile, cumulative).
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     first = config()
     first.plugins.on_startup(command="serve", dirty=False)
-    plugin = first.plugins["catalogue"]
+    session = first.plugins["catalogue"].session  # the serve session, kept across rebuilds
     profile = cProfile.Profile()
     try:
         start = time.perf_counter()
@@ -71,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
             profile.disable() if last else None
             wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
             print(f"{arguments.edit} edit {number + 1}: rebuild {wall:.2f} s wall, {cpu:.2f} s CPU", end="")
-            plugin.derived.wait_idle(120)
-            if plugin.rebuilds_asked:  # related papers or charts changed: the converging rebuild
-                plugin.rebuilds_asked = 0
+            session.derived.wait_idle(120)
+            if session.rebuilds_asked:  # related papers or charts changed: the converging rebuild
+                session.rebuilds_asked = 0
                 wall = time.perf_counter()
                 build(config(), serve_url=serve_url)
                 print(f"; converging rebuild {time.perf_counter() - wall:.2f} s", end="")
-            plugin.serve_search.wait_idle(120)
+            session.serve_search.wait_idle(120)
             print()
     finally:
         first.plugins.on_shutdown()

@@ -51,7 +51,7 @@ class LoadCache:
     """What the last load parsed, by file bytes, so ``mkdocs serve`` re-parses only the files that changed.
 
     The same bytes give the same result: records (Paper, document, problems) and the taxonomy (its
-    compiled rules cost 0.1 s). Only the plugin keeps one, across serve rebuilds.
+    compiled rules cost 0.1 s). Only the serve session keeps one, across serve rebuilds.
     """
 
     records: dict[Path, tuple[bytes, tuple]] = field(default_factory=dict)

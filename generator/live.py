@@ -72,7 +72,7 @@ def page_key(site: str, src_uri: str, markdown: str, meta: dict) -> str:
 
 @dataclass
 class PageCache:
-    """Finished pages of the previous serve rebuild, by source path; kept by the plugin across rebuilds."""
+    """Finished pages of the previous serve rebuild, by source path; kept by the serve session across rebuilds."""
 
     site: str = ""
     pages: dict[str, CachedPage] = field(default_factory=dict)

@@ -9,8 +9,8 @@ When an edit does change their inputs, the rebuild goes on at once with the prev
 kept to the papers that still exist, titles always current), and the stage is recomputed in a child
 process (``spawn``, started once and kept: the server's own process stays free for the next rebuild, and
 a forked child of a threaded process can deadlock), waited for by a background thread. When it is done,
-``on_update`` asks the server for one more rebuild (the plugin touches a file in a folder the server
-watches), which finds everything cached and converges on exactly what ``mkdocs build`` shows.
+``on_update`` asks the server for one more rebuild (the serve session touches a file in a folder the
+server watches), which finds everything cached and converges on exactly what ``mkdocs build`` shows.
 The first build computes both at once. ``mkdocs build`` never uses this module.
 """
 

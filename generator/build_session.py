@@ -1,0 +1,81 @@
+"""Stage 4, site: the background work of one ``mkdocs build``, on the second core.
+
+MkDocs' page loop uses one core. A build therefore starts the related papers in a child process as soon as
+the catalogue is loaded (:mod:`generator.related_process`), generates the pages with a placeholder, and fills
+each paper page's related section when it is written; every finished paper page then goes down a pipe to a
+child that feeds Pagefind (:mod:`generator.search_process`), so the end of the build only writes the last
+shard. The page's text is released as soon as it is written: nothing reads it again.
+
+``mkdocs serve`` never uses this: its page cache keys on each page's full Markdown, related papers included
+(:mod:`generator.serve_session`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.structure.pages import Page
+
+from generator.catalogue import Catalogue
+from generator.related_process import RelatedInBackground
+from generator.search_process import SearchIndexProcess
+from generator.site import RelatedContent, fill_related, related_content
+from generator.storage import write_atomic
+
+
+def release_page(page: Page) -> None:
+    """Let go of a finished paper page's text: MkDocs keeps every page's Markdown, HTML and source
+    until the build ends (about 30 KB a paper, 0.6 GB at 20,000), and nothing reads them after
+    ``on_post_page`` (the sitemap needs only URLs and dates). ``mkdocs build`` only."""
+    page.markdown = None
+    page.content = None
+    page.file.content_string = ""
+
+
+class BuildSession:
+    """The related papers' child process, its result, and the streamed Pagefind index of one build."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        """Start computing the related papers (before the pages are generated, so both run at once)."""
+        self.catalogue = catalogue
+        self.related = RelatedInBackground(catalogue.papers)
+        self._related_content: RelatedContent | None = None
+        self.search_stream: SearchIndexProcess | None = None
+
+    def start_search_index(self, *, titles: bool, staging_parent: Path, shard_pages: int) -> None:
+        """Start Pagefind's feeding process (raises :class:`generator.search_index.SearchIndexError`)."""
+        self.search_stream = SearchIndexProcess(titles=titles, staging_parent=staging_parent, shard_pages=shard_pages)
+
+    def related_content(self) -> RelatedContent:
+        """The related sections and exports, once the child process is done (waits the first time)."""
+        if self._related_content is None:
+            self._related_content = related_content(self.catalogue, self.related.result())
+        return self._related_content
+
+    def fill_related(self, src_uri: str, html: str) -> str:
+        """A written paper page with its related section in place of the placeholder."""
+        return fill_related(html, self.related_content().sections.pop(src_uri))
+
+    def paper_written(self, page: Page, html: str) -> None:
+        """A finished paper page (its final HTML): into the Pagefind stream, then out of memory."""
+        if self.search_stream is not None:
+            self.search_stream.add(f"/{page.file.url}", html)
+        release_page(page)
+
+    def finish(self, site: Path) -> bool:
+        """Write the full exports (``api/papers.json`` was copied without the related ids) and the last
+        Pagefind shard; False when no Pagefind stream ran, so the caller indexes the site itself."""
+        for path, text in self.related_content().files.items():
+            write_atomic(site / path, text)
+        if self.search_stream is None:
+            return False
+        stream, self.search_stream = self.search_stream, None
+        stream.finish(site)
+        return True
+
+    def close(self) -> None:
+        """Stop both children (a failed build does not wait for them); safe to call twice."""
+        self.related.close()
+        if self.search_stream is not None:
+            self.search_stream.close()
+        self.search_stream = None
