@@ -1,9 +1,10 @@
 """Stage 4, site: compute the related papers in another process while MkDocs renders.
 
 :func:`generator.related.related_papers` takes ~30 s at 20,000 papers, and MkDocs' page loop uses one
-core only. The plugin starts the computation here as soon as the catalogue is loaded, generates the
-pages with a placeholder (:func:`generator.site.generate_site` with ``related_later``) and asks for the
-result only when the first paper page is written, by which time it is usually done.
+core only. The build session (:mod:`generator.build_session`) starts the computation here as soon as
+the catalogue is loaded; the pages are generated with a placeholder (:func:`generator.site.generate_site`
+with ``related_later``), and the result is asked for only when the first paper page is written, by
+which time it is usually done.
 
 A ``spawn`` process (a fresh interpreter) rather than ``fork``: ``mkdocs serve`` runs threads, and a
 forked child of a threaded process can deadlock. The child's memory is its own and is released when

@@ -2,7 +2,7 @@
 
 Feeding Pagefind from a thread of the MkDocs process (:class:`generator.search_stream.SearchIndexStream`
 encodes every page as JSON and base64 and waits on asyncio) takes the GIL from MkDocs' single-threaded
-page loop many times a page. Here the stream runs in a spawned child instead; the plugin only sends
+page loop many times a page. Here the stream runs in a spawned child instead; the build only sends
 each finished paper page down a pipe, and the encoding, Pagefind's replies and the shard writes all
 happen on the other core. ``finish`` returns once the child has installed the indexes, or raises
 :class:`generator.search_index.SearchIndexError` with the child's message.
