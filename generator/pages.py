@@ -146,12 +146,12 @@ def render_paper_body(paper: Paper, topics: dict[str, Topic], sections: PageSect
 
 
 def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
-    """Pagefind markers: attributes for the paper wrapper and a hidden block of filters and sort keys.
+    """Pagefind markers: attributes for the paper wrapper and a hidden block of filters and meta.
 
     Only the wrapper is indexed (``data-pagefind-body``); the hidden block is ignored as text
-    (``data-pagefind-ignore``) but still supplies filters, meta and sort keys. Pagefind leaves a
-    page out of sorted results when it lacks the sort key, so undated papers sort as ``0000-00-00``
-    and papers without upvotes as 0 (zero-padded, so text order is number order).
+    (``data-pagefind-ignore``) but still supplies filters and meta. The date and upvotes in the meta
+    are also what the search page sorts by (:mod:`generator.search_shards` reads them from the index):
+    undated papers carry ``0000-00-00`` and sort last, papers without upvotes 0.
     """
     date = escape(paper.date or "0000-00-00")
     upvotes = paper.upvotes or 0
@@ -161,11 +161,8 @@ def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
     filters += [("source", source) for source in paper.sources]
     filters += [("code", "yes" if paper.all_links else "no")]
     spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
-    hidden = (
-        f'<div hidden data-pagefind-ignore data-pagefind-sort="upvotes:{upvotes:07d}"'
-        f' data-pagefind-meta="upvotes:{upvotes}">{spans}</div>'
-    )
-    return f' data-pagefind-body data-pagefind-sort="date:{date}" data-pagefind-meta="date:{date}"', hidden
+    hidden = f'<div hidden data-pagefind-ignore data-pagefind-meta="upvotes:{upvotes}">{spans}</div>'
+    return f' data-pagefind-body data-pagefind-meta="date:{date}"', hidden
 
 
 def render_paper_page(paper: Paper, topics: dict[str, Topic], sections: PageSections = PageSections()) -> str:

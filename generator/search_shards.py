@@ -52,9 +52,12 @@ def shard_folder(bundle: Path, shard: int) -> Path:
     return bundle if shard == 0 else bundle / f"shard-{shard}"
 
 
-def _sort_value(key: str, meta: dict) -> tuple:
+def _sort_value(key: str, meta: dict) -> int | str:
+    """A paper's value for ``key`` from its Pagefind meta (generator/pages.py, pagefind_markers)."""
     value = meta.get(key, "")
-    return (int(value),) if key == "upvotes" and value.isdigit() else (value,)
+    if key == "upvotes":
+        return int(value) if value.isdigit() else -1
+    return value
 
 
 def finish_shards(bundle: Path, shards: int) -> None:

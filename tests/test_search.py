@@ -39,16 +39,16 @@ def test_query_set_is_large_and_names_real_papers():
     assert {"hyphenated name", "dotted name", "math title", "topic words"} <= kinds
 
 
-def test_paper_page_carries_pagefind_body_filters_and_sort_keys(mini_catalogue):
+def test_paper_page_carries_pagefind_body_filters_and_sort_meta(mini_catalogue):
     topics = {topic.id: topic for topic in mini_catalogue.topics}
     paper = next(p for p in mini_catalogue.papers if p.id == "s-test-time-scaling-for-code-generation")
     page = render_paper_page(paper, topics)
     assert page.startswith(
         '<div class="paper" data-paper-id="s-test-time-scaling-for-code-generation" data-pagefind-body'
-        ' data-pagefind-sort="date:2025-02-20" data-pagefind-meta="date:2025-02-20">'
+        ' data-pagefind-meta="date:2025-02-20">'
     )
     attributes, hidden = pagefind_markers(paper, topics)
-    assert hidden.startswith('<div hidden data-pagefind-ignore data-pagefind-sort="upvotes:0000012"')
+    assert hidden.startswith('<div hidden data-pagefind-ignore data-pagefind-meta="upvotes:12">')
     assert '<span data-pagefind-filter="topic">Code</span>' in hidden
     assert '<span data-pagefind-filter="year">2025</span>' in hidden
     assert '<span data-pagefind-filter="code">yes</span>' in hidden
@@ -60,8 +60,8 @@ def test_undated_paper_still_sorts_and_hostile_organisation_is_escaped(mini_cata
     paper = mini_catalogue.papers[0]
     hostile = type(paper)(**{**paper.__dict__, "date": None, "upvotes": None, "organisation": '<b>"x"</b>'})
     attributes, hidden = pagefind_markers(hostile, topics)
-    assert 'data-pagefind-sort="date:0000-00-00"' in attributes
-    assert 'data-pagefind-sort="upvotes:0000000"' in hidden
+    assert 'data-pagefind-meta="date:0000-00-00"' in attributes
+    assert 'data-pagefind-meta="upvotes:0"' in hidden
     assert '<span data-pagefind-filter="organisation">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</span>' in hidden
     assert 'data-pagefind-filter="year"' not in hidden
 
