@@ -80,7 +80,7 @@ def finish_shards(bundle: Path, shards: int) -> None:
                 page[0] = _unique_id(folder, page[0], taken)
                 fragment = read_fragment(folder / "fragment" / f"{page[0]}.pf_fragment")
                 papers.append((page[0], fragment["url"], fragment.get("meta", {})))
-            meta[SORTS] = []
+            meta[SORTS] = []  # a page that carried data-pagefind-sort: merged search would ignore it
             meta_path.unlink()
             info["hash"] = write_pagefind_file(
                 folder, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
