@@ -23,6 +23,19 @@ def make_project(target: Path, catalogue: Path) -> Path:
     return target
 
 
+def build_fixture_site(target: Path, **options: object) -> Path:
+    """The fixture catalogue built with ``mkdocs build --strict`` into ``target/site``, with ``options``
+    for the catalogue plugin (e.g. ``header_search="pagefind"``); returns the site folder."""
+    project = make_project(target, FIXTURES / "mini" / "catalogue")
+    if options:
+        config = project / "mkdocs.yml"
+        lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+        config.write_text(config.read_text().replace("  - catalogue\n", f"  - catalogue:\n{lines}"))
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
 def environment(extra: dict | None = None) -> dict:
     """Subprocess environment that imports the generator from this checkout."""
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))

@@ -10,7 +10,7 @@ import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import FIXTURES, REPO, make_project, mkdocs_build
+from conftest import FIXTURES, REPO, build_fixture_site, make_project, mkdocs_build
 
 from generator.catalogue import load_catalogue
 from generator.search_browser import open_header_search, paper_id, serve
@@ -178,12 +178,8 @@ def test_hostile_text_is_shown_as_text_in_search_results(chromium_browser, tmp_p
 
 
 def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
-    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - catalogue\n", "  - catalogue:\n      header_search: pagefind\n"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    with serve(project / "site") as base:
+    site = build_fixture_site(tmp_path / "project", header_search="pagefind")
+    with serve(site) as base:
         page = chromium_browser.new_page()
         requested = []
         page.on("request", lambda request: requested.append(request.url))
@@ -202,13 +198,9 @@ def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
 
 def test_search_page_merges_index_shards_and_sorts_across_them(chromium_browser, tmp_path):
     # Three papers a shard: the fixture's eight papers make three shards (generator/search_shards.py).
-    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - catalogue\n", "  - catalogue:\n      search_shard_pages: 3\n"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(path.name for path in (project / "site" / "pagefind").glob("shard-*")) == ["shard-1", "shard-2"]
-    with serve(project / "site") as base:
+    site = build_fixture_site(tmp_path / "project", search_shard_pages=3)
+    assert sorted(path.name for path in (site / "pagefind").glob("shard-*")) == ["shard-1", "shard-2"]
+    with serve(site) as base:
         page = chromium_browser.new_page()
         requested = []
         page.on("request", lambda request: requested.append(request.url))

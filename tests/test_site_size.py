@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, make_project, mkdocs_build
+from conftest import build_fixture_site
 
 from generator.search_browser import paper_id, serve
 
@@ -111,12 +111,8 @@ def test_paper_page_copy_button_and_the_readers_dark_choice(chromium_browser, re
 
 
 def test_paper_page_header_search_on_pagefind(chromium_browser, tmp_path):
-    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - catalogue\n", "  - catalogue:\n      header_search: pagefind\n"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    with serve(project / "site") as base:
+    site = build_fixture_site(tmp_path / "project", header_search="pagefind")
+    with serve(site) as base:
         page = chromium_browser.new_page()
         page.goto(base + f"papers/{BETTER}/")
         page.locator("[data-md-component=search-query]").click()
