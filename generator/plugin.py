@@ -42,7 +42,7 @@ from generator.note_pages import Repository
 from generator.search_index import SearchIndexError, build_search_index, header_engine
 from generator.search_shards import SHARD_PAGES
 from generator.serve_session import ServeSession
-from generator.site import SiteContent, generate_site
+from generator.site import GeneratedPage, SiteContent, generate_site
 
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
 
@@ -152,6 +152,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             pages = [(path, page.markdown) for path, page in self.content.pages.items()]
         for path, content in pages:
             files.append(File.generated(config, path, content=content))
+        if self.build is not None:  # MkDocs holds each page's Markdown now (and lets go of it, release_page)
+            for path, page in self.content.pages.items():
+                self.content.pages[path] = GeneratedPage(markdown="", meta=page.meta)
         for path, data in self.content.files.items():
             files.append(File.generated(config, path, content=data))
         return files
