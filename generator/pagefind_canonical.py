@@ -44,9 +44,13 @@ def read_pagefind_file(path: Path) -> object:
     return cbor2.loads(_payload(path))
 
 
-def read_fragment(path: Path) -> dict:
-    """A result's fragment (url, meta, content, ...): JSON after the signature, gzipped."""
-    return json.loads(_payload(path))
+def decode_fragment(data: bytes, path: Path) -> dict:
+    """A result's fragment (url, meta, content, ...) from its file's bytes: JSON after the signature,
+    gzipped; ``path`` names the file in errors."""
+    payload = gzip.decompress(data)
+    if not payload.startswith(SIGNATURE):
+        raise PagefindFormatError(f"{path}: no Pagefind signature")
+    return json.loads(payload[len(SIGNATURE) :])
 
 
 def write_pagefind_file(folder: Path, *, language: str, digits: int, prefix: str, suffix: str, data: object) -> str:

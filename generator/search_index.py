@@ -25,7 +25,7 @@ from pathlib import Path
 from pagefind.index import IndexConfig
 
 from generator.pagefind_canonical import canonicalise_bundle
-from generator.search_shards import finish_shards, prune_bundle, shard_folder
+from generator.search_shards import finish_shards, prune_bundle, renumber_results, shard_folder
 from generator.storage import FOLDER_MODE
 
 INDEX_FOLDER = "pagefind"
@@ -109,6 +109,7 @@ def install_bundle(staging: Path, target: Path, *, shards: int | None = None) ->
         finish_shards(staging, shards)
     else:
         prune_bundle(staging)
+        renumber_results([staging])
     for folder in [staging, *staging.rglob("*")]:
         if folder.is_dir():
             folder.chmod(FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server

@@ -23,7 +23,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from generator.pagefind_canonical import ENTRY_FILE, read_fragment, read_pagefind_file, write_pagefind_file
+from generator.pagefind_canonical import ENTRY_FILE, decode_fragment, read_pagefind_file, write_pagefind_file
 
 SHARD_PAGES = 5000
 MANIFEST = "catalogue-shards.json"
@@ -62,30 +62,14 @@ def _sort_value(key: str, meta: dict) -> int | str:
 
 
 def finish_shards(bundle: Path, shards: int) -> None:
-    """Give every result one id across ``shards``, write the sort orders and the manifest.
+    """Give every result one short id across ``shards``, write the sort orders and the manifest.
 
     Runs on canonical bundles (:func:`generator.pagefind_canonical.canonicalise_bundle`).
     """
-    taken: set[str] = set()
-    papers: list[tuple[str, str, dict]] = []  # result id, url, meta
-    for shard in range(shards):
-        folder = shard_folder(bundle, shard)
+    folders = [shard_folder(bundle, shard) for shard in range(shards)]
+    for shard, folder in enumerate(folders):
         prune_bundle(folder, data_only=shard > 0)
-        entry_path = folder / ENTRY_FILE
-        entry = json.loads(entry_path.read_text(encoding="utf-8"))
-        for language, info in sorted(entry["languages"].items()):
-            meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
-            meta = read_pagefind_file(meta_path)
-            for page in meta[PAGES]:
-                page[0] = _unique_id(folder, page[0], taken)
-                fragment = read_fragment(folder / "fragment" / f"{page[0]}.pf_fragment")
-                papers.append((page[0], fragment["url"], fragment.get("meta", {})))
-            meta[SORTS] = []  # a page that carried data-pagefind-sort: merged search would ignore it
-            meta_path.unlink()
-            info["hash"] = write_pagefind_file(
-                folder, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
-            )
-        entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    papers = renumber_results(folders)
     papers.sort(key=lambda paper: paper[1])  # by URL: the order of equal values
     sorts = {}
     for key in SORT_KEYS:  # highest first; a stable sort keeps equal values in URL order
@@ -98,13 +82,42 @@ def finish_shards(bundle: Path, shards: int) -> None:
     (bundle / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
 
 
-def _unique_id(folder: Path, paper_id: str, taken: set[str]) -> str:
-    """``paper_id``, or a longer name when another shard already uses it (the fragment is renamed)."""
-    unique, number = paper_id, 1
-    while unique in taken:
-        unique, number = f"{paper_id}-{number}", number + 1  # Pagefind's own ids are hex
-    if unique != paper_id:
-        fragments = folder / "fragment"
-        (fragments / f"{paper_id}.pf_fragment").rename(fragments / f"{unique}.pf_fragment")
-    taken.add(unique)
-    return unique
+def renumber_results(folders: list[Path]) -> list[tuple[str, str, dict]]:
+    """Rename every result of these bundles ``<prefix>-<n>`` (n counting across them); (id, url, meta) each.
+
+    Pagefind names a result after a hash of its fragment ("en_3fa9c1b"), and the browser downloads
+    the list of every result's name before the first result: 20,000 random names are ~110 KB gzipped,
+    counted numbers a fraction of that. ``prefix`` is a hash of all the fragments, so a changed
+    catalogue gets new names and no browser keeps a stale fragment from its cache. The names are
+    unique across the shards.
+    """
+    digest = hashlib.sha256()
+    found = []  # (folder, entry, language, meta, [(page, path, fragment)])
+    for folder in folders:
+        entry_path = folder / ENTRY_FILE
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        for language, info in sorted(entry["languages"].items()):
+            meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
+            meta = read_pagefind_file(meta_path)
+            pages = []
+            for page in meta[PAGES]:
+                path = folder / "fragment" / f"{page[0]}.pf_fragment"
+                data = path.read_bytes()
+                digest.update(data)
+                pages.append((page, path, decode_fragment(data, path)))
+            meta_path.unlink()
+            found.append((folder, entry, language, meta, pages))
+    prefix = digest.hexdigest()[:6]
+    results, number = [], 0
+    for folder, entry, language, meta, pages in found:
+        for page, path, fragment in pages:
+            page[0] = f"{prefix}-{number:x}"
+            number += 1
+            path.rename(path.with_name(f"{page[0]}.pf_fragment"))
+            results.append((page[0], fragment["url"], fragment.get("meta", {})))
+        meta[SORTS] = []  # a page that carried data-pagefind-sort: merged search would ignore it
+        entry["languages"][language]["hash"] = write_pagefind_file(
+            folder, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
+        )
+        (folder / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return results
