@@ -79,7 +79,7 @@ def build_search_index(site: Path, *, titles: bool = False, shard_pages: int | N
     site = site.resolve()
     if not site.is_dir():
         raise SearchIndexError(f"{site}: no built site to index")
-    pages = sorted(site.glob(PAPER_PAGES), key=lambda path: _url(site, path))
+    pages = sorted(site.glob(PAPER_PAGES), key=lambda path: page_url(site, path))
     shards = {"shard_pages": shard_pages} if shard_pages else {}
     try:
         stream = SearchIndexStream(titles=titles, staging_parent=site.parent, **shards)
@@ -87,14 +87,15 @@ def build_search_index(site: Path, *, titles: bool = False, shard_pages: int | N
         raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
     try:
         for path in pages:
-            stream.add(_url(site, path), path.read_text(encoding="utf-8"))
+            stream.add(page_url(site, path), path.read_text(encoding="utf-8"))
     except BaseException:
         stream.close()
         raise
     return SearchIndexSummary(pages=stream.finish(site), folder=site / INDEX_FOLDER)
 
 
-def _url(site: Path, page: Path) -> str:
+def page_url(site: Path, page: Path) -> str:
+    """The URL the site serves a built page at (``/papers/<id>/``), as Pagefind records it."""
     return "/" + page.parent.relative_to(site).as_posix() + "/"
 
 

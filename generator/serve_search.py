@@ -25,7 +25,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from generator.search_index import INDEX_FOLDER, PAPER_PAGES, TITLES_FOLDER, build_search_index
+from generator.search_index import INDEX_FOLDER, PAPER_PAGES, TITLES_FOLDER, build_search_index, page_url
 from generator.search_shards import SHARD_PAGES
 from generator.search_stream import SearchIndexStream
 
@@ -58,7 +58,7 @@ def install(bundle: Path, site: Path) -> None:
 def paper_pages(site: Path) -> list[tuple[str, str]]:
     """Every built paper page as (url as served, HTML), in sorted order."""
     pages = sorted(site.glob(PAPER_PAGES))
-    return [(f"/{page.parent.relative_to(site).as_posix()}/", page.read_text(encoding="utf-8")) for page in pages]
+    return [(page_url(site, page), page.read_text(encoding="utf-8")) for page in pages]
 
 
 class ServeSearchIndex:
