@@ -49,6 +49,7 @@ IGNORED_SECTIONS = re.compile(
 )
 PAGE_START = '<!doctype html><html lang="en"><head></head><body>'
 PAGE_END = "</body></html>"
+RESPONSE_LIMIT = 2**31  # bytes of one response from Pagefind (a whole index from get_files)
 
 
 def searchable_part(html: str, *, root_selector: str | None = None) -> str:
@@ -72,14 +73,52 @@ def searchable_part(html: str, *, root_selector: str | None = None) -> str:
 
 
 class _Service(PagefindService):
-    """Pagefind's service client without the 0.1 s pause its reader takes before every response.
+    """Pagefind's service client, with three changes to pagefind 1.5.2's reader.
 
-    pagefind 1.5.2's ``_wait_for_responses`` sleeps 0.1 s before reading each response, which caps a
-    client that adds pages one by one at ten pages a second (2,000 s for 20,000 papers). This reader
-    is the same loop without the pause: responses are read as soon as Pagefind writes them.
+    - No 0.1 s pause before reading each response: it capped a client that adds pages one by one at
+      ten pages a second (2,000 s for 20,000 papers).
+    - Pagefind's stderr is passed through instead of being mixed into the stdout it answers on (a
+      warning there would be read as a response), and a response may be larger than 2 MiB (a whole
+      index, from ``get_files``).
+    - If the service stops or answers something unreadable, every waiting request fails with the
+      reason instead of waiting forever, and ``close`` stops the service without first waiting 5 s
+      for answers that will not come.
     """
 
+    async def launch(self) -> PagefindService:
+        self._backend = await asyncio.create_subprocess_exec(
+            self._bin,
+            "--service",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=RESPONSE_LIMIT,
+        )
+        self._poll_task = self._loop.create_task(self._wait_for_responses())
+        return self
+
+    async def send(self, payload):  # noqa: ANN001, ANN201 - as PagefindService.send
+        if self._poll_task.done():  # nothing would ever answer
+            raise SearchIndexError("Pagefind's service is not running")
+        return await super().send(payload)
+
     async def _wait_for_responses(self) -> None:
+        try:
+            await self._read_responses()
+        except Exception as error:  # noqa: BLE001 - any failure ends every request still waiting
+            failure = SearchIndexError(f"Pagefind's service stopped answering: {error!r}")
+            for future in self._responses.values():
+                if not future.done():
+                    future.set_exception(failure)
+        # Ends without an exception: the requests carry it, and asyncio would log an unread one
+
+    async def close(self) -> None:
+        """Stop the service at once (its requests were all answered, or the build has failed)."""
+        self._poll_task.cancel()
+        if self._backend.returncode is None:
+            self._backend.terminate()
+        await self._backend.wait()
+
+    async def _read_responses(self) -> None:
         assert self._backend.stdout is not None
         while True:
             output = await self._backend.stdout.readuntil(b",")
@@ -97,6 +136,21 @@ class _Service(PagefindService):
                 future.set_exception(Exception(payload["message"], payload.get("original_message")))
             else:
                 future.set_result(payload)
+
+
+async def write_index(index: PagefindIndex, folder: Path) -> None:
+    """Write ``index``'s bundle into ``folder`` from here, not from Pagefind's process.
+
+    pagefind 1.5.2 answers ``write_files`` before its last writes reach the disk (it drops each tokio
+    file without flushing it: https://github.com/Pagefind/pagefind/issues/1271), so a bundle read
+    right after could hold an empty or cut-off file; under load it did. ``get_files`` hands over the
+    same files in the response instead, and they are complete on disk when this returns.
+    """
+    files = await index.get_files()
+    for file in sorted(files, key=lambda file: file["path"]):
+        path = folder / file["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file["content"])
 
 
 class SearchIndexStream:
@@ -155,7 +209,7 @@ class SearchIndexStream:
     async def _write_shard(self, shard: int, pages: list[concurrent.futures.Future]) -> None:
         await asyncio.gather(*(asyncio.wrap_future(page) for page in pages))
         index = await self._shard(shard)
-        await index.write_files(output_path=str(self._staging / f"shard-{shard}"))
+        await write_index(index, self._staging / f"shard-{shard}")
         await index.delete_index()  # frees the shard in Pagefind's process
 
     def add(self, url: str, html: str) -> None:
@@ -180,7 +234,7 @@ class SearchIndexStream:
             for future in [*self._pending, *self._shard_writes]:
                 future.result()
             if self._titles is not None:
-                self._run(self._titles.write_files(output_path=str(self._staging / TITLES_FOLDER)))
+                self._run(write_index(self._titles, self._staging / TITLES_FOLDER))
             bundle = self._staging / "shard-0"
             for shard in range(1, shards):  # shard k goes inside shard 0's bundle (search_shards.py)
                 (self._staging / f"shard-{shard}").rename(shard_folder(bundle, shard))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,43 @@ def test_failed_indexing_keeps_the_previous_index(tmp_path, monkeypatch):
         build_search_index(site)
     assert (site / "pagefind" / "pagefind.js").read_text() == "previous"
     assert not list(tmp_path.glob(".pagefind-*")), "the staging folder is always removed"
+
+
+FAKE_PAGEFIND = """#!{python}
+import sys
+while sys.stdin.buffer.read(1) not in (b",", b""):  # the first request
+    pass
+sys.stdout.buffer.write(b"{answer},")
+sys.stdout.buffer.flush()
+sys.stdin.buffer.read()  # then silence until the client hangs up
+"""
+
+
+@pytest.mark.parametrize("answer", ["bm90IGpzb24=", "@@@"])  # base64 of "not json"; not even base64
+def test_an_unreadable_answer_from_pagefind_fails_the_build_instead_of_hanging(tmp_path, monkeypatch, answer):
+    fake = tmp_path / "pagefind"
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answer=answer))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    site = tmp_path / "site"
+    (site / "papers" / "x").mkdir(parents=True)
+    (site / "papers" / "x" / "index.html").write_text("<html><body data-pagefind-body><h1>X</h1></body></html>")
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build_search_index(site, titles=True)
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the build waited forever for an answer"
+    assert len(outcome) == 1 and isinstance(outcome[0], SearchIndexError), outcome
+    assert "Pagefind's service stopped answering" in str(outcome[0])
+    assert str(site) in str(outcome[0])
+    assert not (site / "pagefind").exists()
 
 
 def test_indexing_replaces_the_previous_index(tmp_path):
