@@ -4,7 +4,8 @@ MkDocs' page loop uses one core. A build therefore starts the related papers in 
 the catalogue is loaded (:mod:`generator.related_process`), generates the pages with a placeholder, and fills
 each paper page's related section when it is written; every finished paper page then goes down a pipe to a
 child that feeds Pagefind (:mod:`generator.search_process`), so the end of the build only writes the last
-shard. The page's text is released as soon as it is written: nothing reads it again.
+shard. The page's text is released as soon as it is written: nothing reads it again. The same child draws
+the glance page's charts after the related papers; they are put into the written page at the end.
 
 ``mkdocs serve`` never uses this: its page cache keys on each page's full Markdown, related papers included
 (:mod:`generator.serve_session`).
@@ -17,10 +18,14 @@ from pathlib import Path
 from mkdocs.structure.pages import Page
 
 from generator.catalogue import Catalogue
+from generator.charts import MARKER
+from generator.overview_pages import fill_charts
 from generator.related_process import RelatedInBackground
 from generator.search_process import SearchIndexProcess
 from generator.site import RelatedContent, fill_related, related_content
 from generator.storage import write_atomic
+
+CHART_MARK = MARKER.split("{", 1)[0]
 
 
 def release_page(page: Page) -> None:
@@ -38,9 +43,10 @@ class BuildSession:
     def __init__(self, catalogue: Catalogue) -> None:
         """Start computing the related papers (before the pages are generated, so both run at once)."""
         self.catalogue = catalogue
-        self.related = RelatedInBackground(catalogue.papers)
+        self.related = RelatedInBackground(catalogue.papers, catalogue.topics)
         self._related_content: RelatedContent | None = None
         self.search_stream: SearchIndexProcess | None = None
+        self._chart_pages: list[str] = []  # written pages that still carry chart markers (site paths)
 
     def start_search_index(self, *, titles: bool, staging_parent: Path, shard_pages: int) -> None:
         """Start Pagefind's feeding process (raises :class:`generator.search_index.SearchIndexError`)."""
@@ -61,12 +67,23 @@ class BuildSession:
         if self.search_stream is not None:
             self.search_stream.add(f"/{page.file.url}", html)
         release_page(page)
+        self.related.release_when_done()
+
+    def page_written(self, page: Page, html: str) -> None:
+        """Any finished page: remember it if its charts are to be put in after MkDocs."""
+        if CHART_MARK in html:
+            self._chart_pages.append(page.file.dest_uri)
 
     def finish(self, site: Path) -> bool:
         """Write the full exports (``api/papers.json`` was copied without the related ids) and the last
         Pagefind shard; False when no Pagefind stream ran, so the caller indexes the site itself."""
         for path, text in self.related_content().files.items():
             write_atomic(site / path, text)
+        charts = self.related.charts()
+        for chart in charts:
+            write_atomic(site / "charts" / f"{chart.name}.svg", chart.svg)
+        for path in self._chart_pages:
+            write_atomic(site / path, fill_charts((site / path).read_text(encoding="utf-8"), charts))
         if self.search_stream is None:
             return False
         stream, self.search_stream = self.search_stream, None

@@ -19,19 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-import matplotlib
-
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen first
-
-from generator.pages import count_papers_per_topic  # noqa: E402
-from generator.records import Paper  # noqa: E402
-from generator.text import escape  # noqa: E402
-from generator.topics import Topic  # noqa: E402
+from generator.pages import count_papers_per_topic
+from generator.records import Paper
+from generator.text import escape
+from generator.topics import Topic
 
 TEXT_PLACEHOLDER = "#010203"
 BAR_PLACEHOLDER = "#0a0b0c"
 BAR_COLOUR = "var(--chart-bar, #5468d4)"
+# Stands for a chart's SVG until it is drawn (``draw=False``): the build draws the charts in its second
+# process (generator/related_process.py) and puts them in place after MkDocs (generator/build_session.py).
+MARKER = "<!-- catalogue-chart: {name} -->"
 STYLE = {
     "svg.hashsalt": "paper-catalogue",
     "svg.fonttype": "none",
@@ -60,9 +58,24 @@ class Chart:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    @property
+    def drawn(self) -> bool:
+        return self.svg != MARKER.format(name=self.name)
+
+
+def _pyplot():  # noqa: ANN202 - matplotlib's pyplot module
+    """matplotlib (~0.4 s to import), loaded only where a chart is drawn."""
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    return plt
+
 
 def _finish(figure, *, name: str, title: str, description: str) -> str:  # noqa: ANN001 - matplotlib Figure
     """SVG text of a figure with placeholders themed and a title/description for screen readers."""
+    plt = _pyplot()
     buffer = io.StringIO()
     with plt.rc_context(STYLE):  # the hash salt must be set while saving, or ids are random
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
@@ -81,6 +94,7 @@ def _finish(figure, *, name: str, title: str, description: str) -> str:  # noqa:
 
 
 def _bar_chart(labels: Sequence[str], values: Sequence[float], *, horizontal: bool, axis_label: str):  # noqa: ANN202
+    plt = _pyplot()
     with plt.rc_context(STYLE):
         height = 0.28 * len(labels) + 1 if horizontal else 3.2
         figure, axes = plt.subplots(figsize=(7.2, height))
@@ -96,20 +110,22 @@ def _bar_chart(labels: Sequence[str], values: Sequence[float], *, horizontal: bo
         return figure
 
 
-def papers_per_topic(papers: Sequence[Paper], topics: Sequence[Topic]) -> Chart:
+def papers_per_topic(papers: Sequence[Paper], topics: Sequence[Topic], *, draw: bool = True) -> Chart:
     counts = count_papers_per_topic(papers, topics)
     ordered = sorted(topics, key=lambda topic: (-counts[topic.id], topic.name))
     labels = [topic.name for topic in ordered]
     values = [counts[topic.id] for topic in ordered]
     title = "Papers per topic"
     description = f"Bar chart of the number of papers in each of the {len(topics)} topics, largest first."
-    figure = _bar_chart(labels, values, horizontal=True, axis_label="papers")
-    svg = _finish(figure, name="papers-per-topic", title=title, description=description)
+    svg = MARKER.format(name="papers-per-topic")
+    if draw:
+        figure = _bar_chart(labels, values, horizontal=True, axis_label="papers")
+        svg = _finish(figure, name="papers-per-topic", title=title, description=description)
     rows = tuple((label, str(value)) for label, value in zip(labels, values, strict=True))
     return Chart("papers-per-topic", title, description, svg, ("Topic", "Papers"), rows)
 
 
-def papers_per_year(papers: Sequence[Paper]) -> Chart:
+def papers_per_year(papers: Sequence[Paper], *, draw: bool = True) -> Chart:
     counts = Counter(paper.year for paper in papers if paper.year is not None)
     years = list(range(min(counts), max(counts) + 1)) if counts else []
     values = [counts[year] for year in years]
@@ -119,13 +135,15 @@ def papers_per_year(papers: Sequence[Paper]) -> Chart:
         f"Bar chart of the number of papers published each year, for the {sum(values)} papers whose "
         f"publication date is known; {undated} papers have no date in the listings."
     )
-    figure = _bar_chart([str(year) for year in years], values, horizontal=False, axis_label="papers")
-    svg = _finish(figure, name="papers-per-year", title=title, description=description)
+    svg = MARKER.format(name="papers-per-year")
+    if draw:
+        figure = _bar_chart([str(year) for year in years], values, horizontal=False, axis_label="papers")
+        svg = _finish(figure, name="papers-per-year", title=title, description=description)
     rows = tuple((str(year), str(value)) for year, value in zip(years, values, strict=True))
     return Chart("papers-per-year", title, description, svg, ("Year", "Papers"), rows)
 
 
-def share_with_code(papers: Sequence[Paper], topics: Sequence[Topic]) -> Chart:
+def share_with_code(papers: Sequence[Paper], topics: Sequence[Topic], *, draw: bool = True) -> Chart:
     """Per topic, the percentage of its papers that link to code; the whole catalogue first."""
     groups = [("Whole catalogue", list(papers))]
     groups += [(topic.name, [paper for paper in papers if topic.id in paper.topics]) for topic in topics]
@@ -139,8 +157,10 @@ def share_with_code(papers: Sequence[Paper], topics: Sequence[Topic]) -> Chart:
         f"Bar chart of the percentage of papers that link to code, repositories, models or datasets: "
         f"{overall}% of the whole catalogue, then each topic, highest share first."
     )
-    figure = _bar_chart([name for name, _, _ in shares], percent, horizontal=True, axis_label="% with code")
-    svg = _finish(figure, name="share-with-code", title=title, description=description)
+    svg = MARKER.format(name="share-with-code")
+    if draw:
+        figure = _bar_chart([name for name, _, _ in shares], percent, horizontal=True, axis_label="% with code")
+        svg = _finish(figure, name="share-with-code", title=title, description=description)
     rows = tuple(
         (name, str(with_code), str(total), f"{value}%")
         for (name, with_code, total), value in zip(shares, percent, strict=True)
@@ -153,19 +173,14 @@ def topic_pairs(papers: Sequence[Paper]) -> Counter:
     return Counter(pair for paper in papers for pair in combinations(sorted(paper.topics), 2))
 
 
-def topic_cooccurrence(papers: Sequence[Paper], topics: Sequence[Topic], *, table_rows: int = 20) -> Chart:
-    """Heat map of the papers two topics share; the table lists the most shared pairs."""
-    pairs = topic_pairs(papers)
-    index = {topic.id: number for number, topic in enumerate(topics)}
-    matrix = [[0] * len(topics) for _ in topics]
-    for (first, second), count in pairs.items():
-        matrix[index[first]][index[second]] = matrix[index[second]][index[first]] = count
+def _heat_map(matrix: list[list[int]], topics: Sequence[Topic]):  # noqa: ANN202 - a matplotlib Figure
+    plt = _pyplot()
+    from matplotlib.colors import LinearSegmentedColormap  # noqa: PLC0415 - with pyplot, where charts are drawn
+
     with plt.rc_context(STYLE):
         size = 0.26 * len(topics) + 2
         figure, axes = plt.subplots(figsize=(size + 1.5, size))
-        colours = matplotlib.colors.LinearSegmentedColormap.from_list(
-            "bar-alpha", [(0.04, 0.043, 0.047, 0.0), (0.04, 0.043, 0.047, 1.0)]
-        )
+        colours = LinearSegmentedColormap.from_list("bar-alpha", [(0.04, 0.043, 0.047, 0.0), (0.04, 0.043, 0.047, 1.0)])
         mesh = axes.pcolormesh(matrix, cmap=colours, edgecolors="none")
         mesh.set_rasterized(False)
         names = [topic.name for topic in topics]
@@ -173,6 +188,18 @@ def topic_cooccurrence(papers: Sequence[Paper], topics: Sequence[Topic], *, tabl
         axes.set_yticks([number + 0.5 for number in range(len(topics))], names)
         axes.invert_yaxis()
         axes.set_aspect("equal")
+    return figure
+
+
+def topic_cooccurrence(
+    papers: Sequence[Paper], topics: Sequence[Topic], *, table_rows: int = 20, draw: bool = True
+) -> Chart:
+    """Heat map of the papers two topics share; the table lists the most shared pairs."""
+    pairs = topic_pairs(papers)
+    index = {topic.id: number for number, topic in enumerate(topics)}
+    matrix = [[0] * len(topics) for _ in topics]
+    for (first, second), count in pairs.items():
+        matrix[index[first]][index[second]] = matrix[index[second]][index[first]] = count
     title = "Topic co-occurrence"
     top = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:table_rows]
     name_of = {topic.id: topic.name for topic in topics}
@@ -181,16 +208,18 @@ def topic_cooccurrence(papers: Sequence[Paper], topics: Sequence[Topic], *, tabl
         "papers the two topics share. "
         + (f"The most shared pair is {name_of[top[0][0][0]]} and {name_of[top[0][0][1]]} ({top[0][1]})." if top else "")
     )
-    svg = _finish(figure, name="topic-cooccurrence", title=title, description=description)
+    svg = MARKER.format(name="topic-cooccurrence")
+    if draw:
+        svg = _finish(_heat_map(matrix, topics), name="topic-cooccurrence", title=title, description=description)
     rows = tuple((name_of[first], name_of[second], str(count)) for (first, second), count in top)
     return Chart("topic-cooccurrence", title, description, svg, ("Topic", "Topic", "Papers in both"), rows)
 
 
-def catalogue_charts(papers: Sequence[Paper], topics: Sequence[Topic]) -> list[Chart]:
-    """Every chart of the "at a glance" page, in page order."""
+def catalogue_charts(papers: Sequence[Paper], topics: Sequence[Topic], *, draw: bool = True) -> list[Chart]:
+    """Every chart of the "at a glance" page, in page order (``draw=False``: :data:`MARKER` for each SVG)."""
     return [
-        papers_per_topic(papers, topics),
-        papers_per_year(papers),
-        share_with_code(papers, topics),
-        topic_cooccurrence(papers, topics),
+        papers_per_topic(papers, topics, draw=draw),
+        papers_per_year(papers, draw=draw),
+        share_with_code(papers, topics, draw=draw),
+        topic_cooccurrence(papers, topics, draw=draw),
     ]

@@ -73,8 +73,9 @@ def discovery_files(
             limit=TOPIC_FEED_SIZE,
         )
         files[f"topics/{topic.id}/citations.bib"] = render_bibtex(members, site_url=site_url)
-    for chart in charts:
-        files[f"charts/{chart.name}.svg"] = chart.svg
+    for chart in charts:  # charts drawn later are written then (generator/build_session.py)
+        if chart.drawn:
+            files[f"charts/{chart.name}.svg"] = chart.svg
     return files
 
 

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from generator.charts import Chart
+from generator.charts import MARKER, Chart
+from generator.compact import compact_html
 from generator.pages import newest_first, render_paper_row
 from generator.records import Paper
 from generator.text import escape
 
 # An empty, hidden slot: sort.js builds the buttons, so content never carries form controls
 # and a reader without JavaScript sees no controls that do nothing.
+# The SVG's text (tick labels) stays out of Material's lunr index, whether the chart is inlined when the page
+# is generated (mkdocs serve) or after MkDocs (mkdocs build: fill_charts); Material drops the attribute.
+SEARCH_EXCLUDE = 'data-search-exclude="chart"'
 SORT_CONTROLS = '<div class="paper-sort" data-sort-for="{list_id}" hidden></div>'
 
 
@@ -68,13 +72,20 @@ def _table(chart: Chart) -> str:
     )
 
 
+def fill_charts(html: str, charts: Sequence[Chart]) -> str:
+    """A written glance page with each chart's SVG in place of its marker (charts drawn after MkDocs)."""
+    for chart in charts:
+        html = html.replace(MARKER.format(name=chart.name), compact_html(chart.svg))
+    return html
+
+
 def render_glance_page(charts: Sequence[Chart], *, papers_count: int) -> str:
     """Markdown of "Catalogue at a glance": each chart inlined, with its SVG file and its numbers."""
     sections = []
     for chart in charts:
         sections.append(
             f'<h2 id="{chart.name}">{escape(chart.title)}</h2>\n'
-            f'<figure class="catalogue-chart">\n{chart.svg}'
+            f'<figure class="catalogue-chart">\n<div class="catalogue-chart-image" {SEARCH_EXCLUDE}>{chart.svg}</div>\n'
             f'<figcaption>{escape(chart.description)} <a href="../charts/{chart.name}.svg">SVG file</a></figcaption>\n'
             f"{_table(chart)}\n</figure>"
         )

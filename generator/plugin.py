@@ -192,8 +192,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if paper_page and self.build is not None:
             output = self.build.fill_related(src_uri, output)
         output = compact_html(output)
-        if paper_page and self.build is not None:
-            self.build.paper_written(page, output)
+        if self.build is not None:
+            if paper_page:
+                self.build.paper_written(page, output)
+            else:
+                self.build.page_written(page, output)
         if self.session is not None:
             self.session.keep_page(src_uri=src_uri, dest_uri=page.file.dest_uri, html=output, config=config)
         return output

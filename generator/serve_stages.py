@@ -23,11 +23,14 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.catalogue import Catalogue
 from generator.charts import Chart, catalogue_charts
 from generator.records import Paper
-from generator.related import Related, related_papers
+
+if TYPE_CHECKING:
+    from generator.related import Related
 
 log = logging.getLogger("mkdocs.plugins.catalogue")
 
@@ -51,6 +54,8 @@ def recompute(
     papers: Sequence[Paper], topics: Sequence, *, related: bool, charts: bool
 ) -> tuple[Related | None, list[Chart] | None]:
     """The stale stages only (runs in the child process)."""
+    from generator.related import related_papers  # noqa: PLC0415 - scikit-learn: only where it runs
+
     return (
         related_papers(papers) if related else None,
         catalogue_charts(list(papers), topics) if charts else None,
@@ -116,6 +121,8 @@ class DerivedStages:
         """Compute whatever is stale for ``catalogue`` (the lock is held only by the first build)."""
         related = self._related
         if related is None or related[0] != keys[0]:
+            from generator.related import related_papers  # noqa: PLC0415 - scikit-learn: only where it runs
+
             related = (keys[0], related_papers(catalogue.papers))
         charts = self._charts
         if charts is None or charts[0] != keys[1]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from generator.catalogue import Catalogue
 from generator.charts import Chart, catalogue_charts
@@ -40,10 +41,12 @@ from generator.pages import (
     topic_path,
 )
 from generator.records import Paper
-from generator.related import Related, related_papers
 from generator.search_index import header_engine
 from generator.text import escape, shorten
 from generator.topics import Topic
+
+if TYPE_CHECKING:
+    from generator.related import Related
 
 DEFAULT_SITE_NAME = "ML Paper Catalogue"
 # Where a paper page's "Related papers" section goes when the related papers come later (related_later).
@@ -91,7 +94,9 @@ def generate_site(
     With ``related_later`` the related papers are not computed here: paper pages carry
     :data:`RELATED_MARKER` where their section goes and ``api/papers.json`` has no related ids yet;
     :func:`related_content` gives both once the caller has the related papers (the MkDocs plugin
-    computes them in another process while MkDocs renders).
+    computes them in another process while MkDocs renders). The charts are not drawn either: the glance
+    page carries :data:`generator.charts.MARKER` for each SVG (:func:`generator.overview_pages.fill_charts`)
+    and ``charts/*.svg`` are left to the caller.
     ``lunr_papers``: whether paper pages go into Material's lunr index (default: when lunr serves the
     header box, :func:`generator.search_index.header_engine`); above that size Pagefind serves both
     search boxes and lunr would only cost build time (~1 ms a page) and 2.7 KB a paper of index.
@@ -105,6 +110,8 @@ def generate_site(
     notes = notes_by_paper(catalogue.notes)
     note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
     if related is None and not related_later:
+        from generator.related import related_papers  # noqa: PLC0415 - scikit-learn: only where it runs
+
         related = related_papers(catalogue.papers)
     if lunr_papers is None:
         lunr_papers = header_engine(len(catalogue.papers)) == "lunr"
@@ -143,8 +150,8 @@ def generate_site(
                 "extra_head": topic_head(topic, site_name=site_name),
             },
         )
-    if charts is None:
-        charts = catalogue_charts(list(catalogue.papers), catalogue.topics)
+    if charts is None:  # drawn with the related papers, when those come later
+        charts = catalogue_charts(list(catalogue.papers), catalogue.topics, draw=not related_later)
     for path, markdown in discovery_pages(catalogue, charts, note_counts=note_counts).items():
         pages[path] = GeneratedPage(markdown=markdown, meta={"title": escape(DISCOVERY_PAGES[path]), "hide": ["toc"]})
     pages["topics/index.md"] = GeneratedPage(

@@ -72,8 +72,13 @@ def test_discovery_pages(mini_site):
         assert 'role="img"' in svg and re.search(r"<title id=\"[^\"]+\">[^<]+</title>", svg)
         assert "<image" not in svg and "<script" not in svg and "currentColor" in svg
     assert "<table>" in glance and "Papers per publication year" in glance
+    assert "catalogue-chart:" not in glance and "data-search-exclude" not in glance
     for name in ("papers-per-topic", "papers-per-year", "share-with-code", "topic-cooccurrence"):
         assert (mini_site / "charts" / f"{name}.svg").read_text().startswith("<svg ")
+    lunr = json.loads(read(mini_site, "search", "search_index.json"))["docs"]
+    glance_text = " ".join(doc["text"] for doc in lunr if doc["location"].startswith("glance/"))
+    assert "Papers per publication year" in glance_text, "the tables and captions are searchable"
+    assert "currentColor" not in glance_text and "<svg" not in glance_text, "the charts' SVG text is not"
     open_data = read(mini_site, "open-data", "index.html")
     assert 'href="../api/papers.schema.json"' in open_data and "<code>related</code>" in open_data
 

@@ -11,6 +11,9 @@ import pytest
 from conftest import REPO
 
 from generator.catalogue import load_catalogue
+from generator.charts import MARKER, catalogue_charts
+from generator.compact import compact_html
+from generator.overview_pages import fill_charts
 from generator.pages import paper_path
 from generator.related import related_papers
 from generator.search_index import SearchIndexError, build_search_index
@@ -25,13 +28,21 @@ def test_related_later_then_filled_equals_generated_in_sequence() -> None:
     later = generate_site(catalogue, related_later=True)
     filled = related_content(catalogue, related_papers(catalogue.papers))
     assert sum(RELATED_MARKER in page.markdown for page in later.pages.values()) == len(catalogue.papers)
+    charts = catalogue_charts(list(catalogue.papers), catalogue.topics)  # drawn later, in the child
     for path, page in sequential.pages.items():
         markdown = later.pages[path].markdown
         if path in filled.sections:
             markdown = fill_related(markdown, filled.sections[path])
+        if path == "glance.md":  # the build fills the written page, compacted (generator/build_session.py)
+            assert sum(MARKER.format(name=chart.name) in markdown for chart in charts) == 4
+            assert fill_charts(compact_html(markdown), charts) == compact_html(page.markdown)
+            continue
         assert markdown == page.markdown, path
     assert filled.files["api/papers.json"] == sequential.files["api/papers.json"]
     assert '"related":[]' in later.files["api/papers.json"]
+    drawn = {path for path in sequential.files if path.startswith("charts/")}
+    assert drawn == {f"charts/{chart.name}.svg" for chart in charts}
+    assert not drawn & set(later.files), "charts drawn later are written by the build"
 
 
 def test_an_empty_related_section_leaves_no_trace() -> None:
