@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class RelatedInBackground:
     """The related papers, then the charts, computed in a child process."""
 
-    def __init__(self, papers: Sequence[Paper], topics: Sequence[Topic] = ()) -> None:
+    def __init__(self, papers: Sequence[Paper], topics: Sequence[Topic]) -> None:
         self._pool = multiprocessing.get_context("spawn").Pool(processes=1)
         # One worker runs the two in order; the charts reuse the papers the first task received.
         self._related = self._pool.apply_async(_related_papers, (list(papers),))
