@@ -15,8 +15,9 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
 
 from generator.pages import count_papers_per_topic
@@ -93,6 +94,11 @@ def _finish(figure, *, name: str, title: str, description: str) -> str:  # noqa:
     return "\n".join(line for line in svg.splitlines() if line.strip()) + "\n"
 
 
+def _svg(figure: Callable[[], object], *, name: str, title: str, description: str, draw: bool) -> str:
+    """The chart's SVG from ``figure()``, or its :data:`MARKER` when it is drawn later (``draw=False``)."""
+    return _finish(figure(), name=name, title=title, description=description) if draw else MARKER.format(name=name)
+
+
 def _bar_chart(labels: Sequence[str], values: Sequence[float], *, horizontal: bool, axis_label: str):  # noqa: ANN202
     plt = _pyplot()
     with plt.rc_context(STYLE):
@@ -117,10 +123,8 @@ def papers_per_topic(papers: Sequence[Paper], topics: Sequence[Topic], *, draw: 
     values = [counts[topic.id] for topic in ordered]
     title = "Papers per topic"
     description = f"Bar chart of the number of papers in each of the {len(topics)} topics, largest first."
-    svg = MARKER.format(name="papers-per-topic")
-    if draw:
-        figure = _bar_chart(labels, values, horizontal=True, axis_label="papers")
-        svg = _finish(figure, name="papers-per-topic", title=title, description=description)
+    figure = partial(_bar_chart, labels, values, horizontal=True, axis_label="papers")
+    svg = _svg(figure, name="papers-per-topic", title=title, description=description, draw=draw)
     rows = tuple((label, str(value)) for label, value in zip(labels, values, strict=True))
     return Chart("papers-per-topic", title, description, svg, ("Topic", "Papers"), rows)
 
@@ -135,10 +139,8 @@ def papers_per_year(papers: Sequence[Paper], *, draw: bool = True) -> Chart:
         f"Bar chart of the number of papers published each year, for the {sum(values)} papers whose "
         f"publication date is known; {undated} papers have no date in the listings."
     )
-    svg = MARKER.format(name="papers-per-year")
-    if draw:
-        figure = _bar_chart([str(year) for year in years], values, horizontal=False, axis_label="papers")
-        svg = _finish(figure, name="papers-per-year", title=title, description=description)
+    figure = partial(_bar_chart, [str(year) for year in years], values, horizontal=False, axis_label="papers")
+    svg = _svg(figure, name="papers-per-year", title=title, description=description, draw=draw)
     rows = tuple((str(year), str(value)) for year, value in zip(years, values, strict=True))
     return Chart("papers-per-year", title, description, svg, ("Year", "Papers"), rows)
 
@@ -157,10 +159,8 @@ def share_with_code(papers: Sequence[Paper], topics: Sequence[Topic], *, draw: b
         f"Bar chart of the percentage of papers that link to code, repositories, models or datasets: "
         f"{overall}% of the whole catalogue, then each topic, highest share first."
     )
-    svg = MARKER.format(name="share-with-code")
-    if draw:
-        figure = _bar_chart([name for name, _, _ in shares], percent, horizontal=True, axis_label="% with code")
-        svg = _finish(figure, name="share-with-code", title=title, description=description)
+    figure = partial(_bar_chart, [name for name, _, _ in shares], percent, horizontal=True, axis_label="% with code")
+    svg = _svg(figure, name="share-with-code", title=title, description=description, draw=draw)
     rows = tuple(
         (name, str(with_code), str(total), f"{value}%")
         for (name, with_code, total), value in zip(shares, percent, strict=True)
@@ -208,9 +208,8 @@ def topic_cooccurrence(
         "papers the two topics share. "
         + (f"The most shared pair is {name_of[top[0][0][0]]} and {name_of[top[0][0][1]]} ({top[0][1]})." if top else "")
     )
-    svg = MARKER.format(name="topic-cooccurrence")
-    if draw:
-        svg = _finish(_heat_map(matrix, topics), name="topic-cooccurrence", title=title, description=description)
+    figure = partial(_heat_map, matrix, topics)
+    svg = _svg(figure, name="topic-cooccurrence", title=title, description=description, draw=draw)
     rows = tuple((name_of[first], name_of[second], str(count)) for (first, second), count in top)
     return Chart("topic-cooccurrence", title, description, svg, ("Topic", "Topic", "Papers in both"), rows)
 
