@@ -88,6 +88,9 @@ def build_search_index(site: Path, *, titles: bool = False, shard_pages: int | N
     try:
         for path in pages:
             stream.add(page_url(site, path), path.read_text(encoding="utf-8"))
+    except SearchIndexError as error:
+        stream.close()
+        raise SearchIndexError(f"{site}: Pagefind failed at {path}: {error}") from error
     except BaseException:
         stream.close()
         raise

@@ -80,12 +80,20 @@ def _serve(connection: Connection, titles: bool, staging_parent: Path | None, sh
         connection.send(("error", str(error)))
         return
     connection.send(("ready", None))
+    failure = None  # why a page could not be queued; the build hears it at "finish", when it listens
     try:
         while True:
             message = connection.recv()
             if message[0] == "page":
-                stream.add(message[1], message[2])
+                if failure is None:
+                    try:
+                        stream.add(message[1], message[2])
+                    except SearchIndexError as error:
+                        failure = f"{message[1]}: {error}"
             elif message[0] == "finish":
+                if failure is not None:
+                    connection.send(("error", f"{message[1]}: Pagefind failed at {failure}"))
+                    return
                 try:
                     connection.send(("done", stream.finish(Path(message[1]))))
                 except SearchIndexError as error:

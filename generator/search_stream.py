@@ -9,8 +9,9 @@ the file-based run does (nothing is written unless every page was indexed).
 
 MkDocs is synchronous; the Pagefind client is asyncio. One event loop runs in a background thread and
 pages are submitted to it with ``asyncio.run_coroutine_threadsafe``, in render order (the loop starts
-tasks first-in first-out, and each writes its request before it first waits), so both runs send the
-same pages in the same order.
+tasks first-in first-out, and each writes its request before it first waits: a shard's index exists
+before its first page is submitted), so both runs send the same pages in the same order, and
+Pagefind numbers the results in that order.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ class SearchIndexStream:
         self._shard_pages = shard_pages
         self._pending: list[concurrent.futures.Future] = []  # every page's request, in order
         self._shard_writes: list[concurrent.futures.Future] = []
-        self._shards: dict[int, asyncio.Future] = {}  # shard number -> its index (created on first use)
+        self._shards: dict[int, PagefindIndex] = {}  # shard number -> its index (created on first use)
         self._service: PagefindService | None = None
         self._titles: PagefindIndex | None = None
         if staging_parent is not None:
@@ -191,37 +192,47 @@ class SearchIndexStream:
         if titles:
             self._titles = await self._service.create_index(index_config(root_selector=TITLE_SELECTOR))
 
-    def _shard(self, shard: int) -> asyncio.Future:
-        """Shard ``shard``'s index, created by the first page that needs it (runs in the loop)."""
+    def _shard(self, shard: int) -> PagefindIndex:
+        """Shard ``shard``'s index, created (waiting for Pagefind) before the first page that needs it.
+
+        Created here, in the caller's thread, and not by that page's task in the loop: a task that had
+        to wait for the index could be overtaken by a later page's task that found it ready, and
+        Pagefind numbers the results in the order the pages reach it (the index would differ from run
+        to run).
+        """
         if shard not in self._shards:
-            assert self._service is not None
-            self._shards[shard] = asyncio.ensure_future(self._service.create_index(index_config()))
+            if self._service is None:
+                raise SearchIndexError("Pagefind's service is not running")
+            try:
+                self._shards[shard] = self._run(self._service.create_index(index_config()))
+            except Exception as error:  # Pagefind's service reports failures as plain exceptions
+                raise SearchIndexError(f"Pagefind could not create an index: {error}") from error
         return self._shards[shard]
 
-    async def _add(self, shard: int, url: str, html: str) -> None:
-        index = await self._shard(shard)
+    async def _add(self, index: PagefindIndex, url: str, html: str) -> None:
+        # No await before the requests are sent: the pages reach Pagefind in the order they were added
         requests = [index.add_html_file(content=searchable_part(html), url=url)]
         if self._titles is not None:
             part = searchable_part(html, root_selector=TITLE_SELECTOR)
             requests.append(self._titles.add_html_file(content=part, url=url))
         await asyncio.gather(*requests)
 
-    async def _write_shard(self, shard: int, pages: list[concurrent.futures.Future]) -> None:
+    async def _write_shard(self, shard: int, index: PagefindIndex, pages: list[concurrent.futures.Future]) -> None:
         await asyncio.gather(*(asyncio.wrap_future(page) for page in pages))
-        index = await self._shard(shard)
         await write_index(index, self._staging / f"shard-{shard}")
         await index.delete_index()  # frees the shard in Pagefind's process
 
     def add(self, url: str, html: str) -> None:
         """Queue one finished page (``url`` as the site serves it, e.g. ``/papers/<id>/``); returns at once."""
         shard = len(self._pending) // self._shard_pages
-        self._pending.append(asyncio.run_coroutine_threadsafe(self._add(shard, url, html), self._loop))
+        self._pending.append(asyncio.run_coroutine_threadsafe(self._add(self._shard(shard), url, html), self._loop))
         if len(self._pending) % self._shard_pages == 0:  # the shard is complete: write it while MkDocs goes on
             self._schedule_write(shard)
 
     def _schedule_write(self, shard: int) -> None:
         pages = self._pending[shard * self._shard_pages :]
-        self._shard_writes.append(asyncio.run_coroutine_threadsafe(self._write_shard(shard, pages), self._loop))
+        write = self._write_shard(shard, self._shard(shard), pages)
+        self._shard_writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
 
     def finish(self, site: Path) -> int:
         """Wait for every page, write what is left, install both indexes into ``site``; the page count."""

@@ -142,9 +142,12 @@ class ServeSearchIndex:
                     shutil.rmtree(bundle, ignore_errors=True)
                     return True
             stream = SearchIndexStream(titles=self._titles, staging_parent=bundle.parent, shard_pages=self._shard_pages)
-            for url, html in pages:
-                stream.add(url, html)
-            stream.finish(bundle)
+            try:
+                for url, html in pages:
+                    stream.add(url, html)
+                stream.finish(bundle)
+            finally:
+                stream.close()  # after a failed page too: Pagefind and the staging folder go
         except Exception as error:  # noqa: BLE001 - whatever failed, the previous bundle stays served
             shutil.rmtree(bundle, ignore_errors=True)
             with self._lock:

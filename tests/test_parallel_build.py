@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,52 @@ def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Pat
     assert stream.finish(streamed) == len(pages)
     for folder in ("pagefind", "pagefind-titles"):
         assert _fragments(streamed / folder) == _fragments(from_files / folder), folder
+
+
+# A stand-in for Pagefind's service that records the order the pages reach it, and takes its time to
+# create an index, as the real one does when pages of the previous shard are still queued before it.
+ORDER_PAGEFIND = """#!{python}
+import base64, json, sys, time
+log, pending, indexes = open({log!r}, "w"), b"", 0
+while chunk := sys.stdin.buffer.read1(65536):
+    *messages, pending = (pending + chunk).split(b",")
+    for message in messages:
+        request = json.loads(base64.b64decode(message))
+        kind = request["payload"]["type"]
+        if kind == "NewIndex":
+            time.sleep(0.01)
+            indexes += 1
+            answer = {{"type": "NewIndex", "index_id": indexes}}
+        elif kind == "AddFile":
+            log.write(request["payload"]["url"] + "\\n")
+            log.flush()
+            answer = {{"type": "IndexedFile", "page_word_count": 1, "page_url": "", "page_meta": {{}}}}
+        else:  # a shard written (no files) and dropped
+            answer = {{"type": kind, "files": []}}
+        response = {{"message_id": request["message_id"], "payload": answer}}
+        sys.stdout.buffer.write(base64.b64encode(json.dumps(response).encode()) + b",")
+        sys.stdout.buffer.flush()
+"""
+
+
+def test_pages_reach_pagefind_in_the_order_they_were_added(tmp_path: Path, monkeypatch) -> None:
+    from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - the process wrapper runs it
+
+    log, fake = tmp_path / "order.log", tmp_path / "pagefind"
+    fake.write_text(ORDER_PAGEFIND.format(python=sys.executable, log=str(log)))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    stream = SearchIndexStream(shard_pages=50, staging_parent=tmp_path)
+    urls = [f"/papers/p{number:04}/" for number in range(2000)]
+    try:
+        for url in urls:  # pages keep coming while each shard's index is created
+            stream.add(url, "<html><body data-pagefind-body><h1>x</h1></body></html>")
+            time.sleep(0.0002)
+        for request in [*stream._pending, *stream._shard_writes]:  # noqa: SLF001 - the fake writes no bundle
+            request.result(timeout=60)
+    finally:
+        stream.close()
+    assert log.read_text().split() == urls
 
 
 def test_the_feeding_process_reports_why_pagefind_could_not_start(tmp_path: Path, monkeypatch) -> None:

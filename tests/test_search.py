@@ -22,6 +22,8 @@ from generator.catalogue import load_catalogue
 from generator.pages import pagefind_markers, render_paper_page
 from generator.search_browser import lunr_top, open_header_search, pagefind_top
 from generator.search_index import LUNR_MAX_PAPERS, SearchIndexError, build_search_index, header_engine
+from generator.search_process import SearchIndexProcess
+from generator.search_shards import SHARD_PAGES
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
 REQUIRED_HIT_RATE = 0.9
@@ -132,6 +134,20 @@ def test_an_unreadable_answer_from_pagefind_fails_the_build_instead_of_hanging(t
     assert "Pagefind's service stopped answering" in str(outcome[0])
     assert str(site) in str(outcome[0])
     assert not (site / "pagefind").exists()
+
+
+def test_a_failure_while_pages_are_fed_reaches_the_build_with_the_page(tmp_path, monkeypatch):
+    fake = tmp_path / "pagefind"  # its first request is the paper index's, made for the first page
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answer="@@@"))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path / "staging")
+    stream.add("/papers/x/", "<html><body data-pagefind-body><h1>X</h1></body></html>")
+    stream.add("/papers/y/", "<html><body data-pagefind-body><h1>Y</h1></body></html>")
+    site = tmp_path / "site"
+    with pytest.raises(SearchIndexError, match=r"site: Pagefind failed at /papers/x/: .*stopped answering"):
+        stream.finish(site)
+    assert not site.exists() and list((tmp_path / "staging").iterdir()) == []
 
 
 def test_indexing_replaces_the_previous_index(tmp_path):
