@@ -46,11 +46,15 @@ class BuildSession:
         self.related = RelatedInBackground(catalogue.papers, catalogue.topics)
         self._related_content: RelatedContent | None = None
         self.search_stream: SearchIndexProcess | None = None
+        self._site: Path | None = None  # where the search index goes
+        self._papers_to_index = len(catalogue.papers)  # paper pages still to come
         self._chart_pages: list[str] = []  # written pages that still carry chart markers (site paths)
 
-    def start_search_index(self, *, titles: bool, staging_parent: Path, shard_pages: int) -> None:
-        """Start Pagefind's feeding process (raises :class:`generator.search_index.SearchIndexError`)."""
-        self.search_stream = SearchIndexProcess(titles=titles, staging_parent=staging_parent, shard_pages=shard_pages)
+    def start_search_index(self, site: Path, *, titles: bool, shard_pages: int) -> None:
+        """Start Pagefind's feeding process for the site built into ``site`` (returns at once; a failure
+        to start is raised as :class:`generator.search_index.SearchIndexError` by a later call)."""
+        self._site = site
+        self.search_stream = SearchIndexProcess(titles=titles, staging_parent=site.parent, shard_pages=shard_pages)
 
     def related_content(self) -> RelatedContent:
         """The related sections and exports, once the child process is done (waits the first time)."""
@@ -63,9 +67,16 @@ class BuildSession:
         return fill_related(html, self.related_content().sections.pop(src_uri))
 
     def paper_written(self, page: Page, html: str) -> None:
-        """A finished paper page (its final HTML): into the Pagefind stream, then out of memory."""
+        """A finished paper page (its final HTML): into the Pagefind stream, then out of memory.
+
+        After the last one, Pagefind writes its indexes while MkDocs renders the other pages and
+        writes its own search index (~0.5 s of the build's end at 749 papers).
+        """
         if self.search_stream is not None:
             self.search_stream.add(f"/{page.file.url}", html)
+            self._papers_to_index -= 1
+            if self._papers_to_index == 0 and self._site is not None:
+                self.search_stream.start_finish(self._site)
         release_page(page)
         self.related.release_when_done()
 

@@ -114,15 +114,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             memo=self.session.memo if self.session is not None else None,
         )
         config.extra["header_search"] = engine  # read by overrides/partials/search-loader.html
-        if self.build is not None:
-            try:
-                self.build.start_search_index(
-                    titles=engine == "pagefind",
-                    staging_parent=Path(config.site_dir).parent,
-                    shard_pages=self.config.search_shard_pages,
-                )
-            except SearchIndexError as error:
-                raise PluginError(str(error)) from None
+        if self.build is not None:  # whether Pagefind started is heard later: see SearchIndexProcess
+            self.build.start_search_index(
+                Path(config.site_dir), titles=engine == "pagefind", shard_pages=self.config.search_shard_pages
+            )
         return config
 
     def _stop_background(self) -> None:
@@ -157,7 +152,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 self.content.pages[path] = GeneratedPage(markdown="", meta=page.meta)
         for path, data in self.content.files.items():
             files.append(File.generated(config, path, content=data))
-        return files
+        # MkDocs renders the pages in this order: the paper pages first, so that Pagefind writes its index
+        # while MkDocs renders the topic and overview pages (BuildSession.paper_written)
+        return Files(sorted(files, key=lambda file: not self._is_paper_page(file.src_uri)))
+
+    def _is_paper_page(self, src_uri: str) -> bool:
+        return self.content is not None and src_uri.startswith("papers/") and src_uri in self.content.pages
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - Jinja's Environment
         if self.session is not None:  # the site folder is empty now and MkDocs writes next
@@ -188,13 +188,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     @event_priority(-100)  # last: the HTML exactly as it is written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         src_uri = page.file.src_uri
-        paper_page = self.content is not None and src_uri.startswith("papers/") and src_uri in self.content.pages
+        paper_page = self._is_paper_page(src_uri)
         if paper_page and self.build is not None:
             output = self.build.fill_related(src_uri, output)
         output = compact_html(output)
         if self.build is not None:
             if paper_page:
-                self.build.paper_written(page, output)
+                try:
+                    self.build.paper_written(page, output)
+                except SearchIndexError as error:
+                    raise PluginError(str(error)) from None
             else:
                 self.build.page_written(page, output)
         if self.session is not None:

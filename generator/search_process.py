@@ -7,6 +7,11 @@ each finished paper page down a pipe, and the encoding, Pagefind's replies and t
 happen on the other core. ``finish`` returns once the child has installed the indexes, or raises
 :class:`generator.search_index.SearchIndexError` with the child's message.
 
+Nothing waits for the child: it starts (a fresh interpreter, then Pagefind: ~0.35 s) while MkDocs
+reads the pages, and writes the index as soon as the build says no page follows (``start_finish``,
+after the last paper page) while MkDocs renders the rest. A child that could not start says why at
+the first page sent after it gave up, or at ``finish``.
+
 A ``spawn`` process (a fresh interpreter), as in :mod:`generator.related_process`: ``mkdocs serve``
 runs threads, and a forked child of a threaded process can deadlock.
 """
@@ -34,7 +39,21 @@ class SearchIndexProcess:
         )
         self._process.start()
         child.close()
-        self._receive()  # "ready", or the reason Pagefind could not start
+        self._finishing: Path | None = None  # the site the indexes go to, once no page follows
+        self._started = False  # "ready" read: the child and Pagefind run (they start while MkDocs reads pages)
+
+    def _check_started(self, *, wait: bool) -> None:
+        """Read the child's "ready" if it is there (``wait``: wait for it); raises the reason it failed."""
+        if not self._started and (wait or self._connection.poll()):
+            self._receive()
+            self._started = True
+
+    def _send(self, message: tuple) -> None:
+        try:
+            self._connection.send(message)
+        except OSError:  # the child is gone: its last message says why
+            self._check_started(wait=True)
+            raise SearchIndexError("Pagefind's feeding process stopped unexpectedly") from None
 
     def _receive(self) -> object:
         try:
@@ -48,11 +67,24 @@ class SearchIndexProcess:
 
     def add(self, url: str, html: str) -> None:
         """Send one finished page (``url`` as the site serves it); returns as soon as it is in the pipe."""
-        self._connection.send(("page", url, html))
+        if self._finishing is not None:
+            raise ValueError(f"{url}: a page after the last one (the index is being written)")
+        self._check_started(wait=False)
+        self._send(("page", url, html))
+
+    def start_finish(self, site: Path) -> None:
+        """Tell the child that no page follows: it writes and installs the indexes into ``site`` while
+        the build goes on (``finish`` waits for it); returns at once."""
+        if self._finishing is None:
+            self._finishing = site
+            self._send(("finish", str(site)))
 
     def finish(self, site: Path) -> int:
         """Write and install the indexes into ``site`` (replaced only on success); the page count."""
-        self._connection.send(("finish", str(site)))
+        self.start_finish(site)
+        if self._finishing != site:
+            raise ValueError(f"{site}: the index is being written into {self._finishing}")
+        self._check_started(wait=True)
         pages = self._receive()
         self.close()
         assert isinstance(pages, int)

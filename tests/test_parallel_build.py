@@ -144,9 +144,15 @@ def test_pages_reach_pagefind_in_the_order_they_were_added(tmp_path: Path, monke
 
 def test_the_feeding_process_reports_why_pagefind_could_not_start(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path)  # returns before the child runs
     with pytest.raises(SearchIndexError, match="Pagefind could not start: .*no-such-pagefind"):
-        SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path)
+        for number in range(1000):  # the first page sent after the child gave up hears why
+            stream.add(f"/papers/p{number}/", "<html><body data-pagefind-body><h1>x</h1></body></html>")
+            time.sleep(0.01)
     assert list(tmp_path.iterdir()) == []  # no staging folder left behind
+    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path)
+    with pytest.raises(SearchIndexError, match="Pagefind could not start: .*no-such-pagefind"):
+        stream.finish(tmp_path / "site")  # or the end of the build, with no page
 
 
 def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:

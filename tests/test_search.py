@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, make_project, mkdocs_build
 
 from generator.catalogue import load_catalogue
 from generator.pages import pagefind_markers, render_paper_page
@@ -148,6 +148,15 @@ def test_a_failure_while_pages_are_fed_reaches_the_build_with_the_page(tmp_path,
     with pytest.raises(SearchIndexError, match=r"site: Pagefind failed at /papers/x/: .*stopped answering"):
         stream.finish(site)
     assert not site.exists() and list((tmp_path / "staging").iterdir()) == []
+
+
+def test_mkdocs_build_without_pagefind_fails_with_the_reason(tmp_path):
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
+    result = mkdocs_build(project, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")})
+    assert result.returncode != 0
+    assert re.search(r"Pagefind could not start: .*no-such-pagefind", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(project.glob(".pagefind-*")) and not (project / "site" / "pagefind").exists()
 
 
 def test_indexing_replaces_the_previous_index(tmp_path):
