@@ -16,6 +16,7 @@ from generator.notes import Note, read_notes
 from generator.records import Paper, title_key
 from generator.schema import Problem, paper_from_document, paper_to_data
 from generator.storage import StorageError, decode_text, dump_yaml, parse_yaml, read_yaml, write_atomic
+from generator.topic_process import PARALLEL_RECORDS, TopicMatchesInBackground
 from generator.topics import Topic, TopicError, apply_overrides, build_topics, match_topics
 
 PAPERS_DIR = Path("catalogue") / "papers"
@@ -112,6 +113,12 @@ def read_records(root: Path, *, cache: LoadCache | None = None) -> tuple[list[Pa
     return [paper for paper, _ in papers], problems
 
 
+def read_record(root: Path, path: Path) -> Paper | None:
+    """One record file as a Paper, None if it has problems (:func:`read_records` reports them)."""
+    paper, _, problems = _read_record(_display(root, path), path.stem, path.read_bytes())
+    return None if problems else paper
+
+
 def _read_record(shown: str, paper_id: str, data: bytes) -> tuple:
     """One record file's bytes as (Paper or None, document or None, problems)."""
     try:
@@ -171,14 +178,33 @@ def _line_of(root: Path, paper_id: str, *where: object) -> int:
     return read_yaml(root / PAPERS_DIR / f"{paper_id}.yml").line(*where)
 
 
-def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) -> Catalogue:
+def load_catalogue(
+    root: Path | str = ".", *, cache: LoadCache | None = None, parallel_above: int = PARALLEL_RECORDS
+) -> Catalogue:
     """Load and check the catalogue under ``root``; raise CatalogueError listing every problem.
 
     ``cache`` (kept by ``mkdocs serve`` across rebuilds) skips parsing files whose bytes did not change.
+    Without it, from ``parallel_above`` record files on, a child process runs the topic rules of half
+    the records (:mod:`generator.topic_process`); the result is the same.
     """
     root = Path(root)
-    topics, problems = load_topics(root, cache=cache)
-    papers, found = read_records(root, cache=cache)
+    helper = None
+    if cache is None:  # a cold load of a big catalogue: half the topic rules run on the other core
+        paths = sorted((root / PAPERS_DIR).glob("*.yml"))
+        if len(paths) >= parallel_above:
+            helper = TopicMatchesInBackground(root, paths[1::2])
+    try:
+        topics, problems = load_topics(root, cache=cache)
+        papers, found = read_records(root, cache=cache)
+        if helper is not None:  # this process's half first, then the child's
+            theirs = {path.stem for path in paths[1::2]}
+            for paper in papers:
+                if paper.id not in theirs:
+                    match_topics(paper.title, paper.abstract, topics)
+            helper.use(topics)
+    finally:
+        if helper is not None:
+            helper.close()
     problems += found
     papers, found = resolve_topics(papers, topics, root)
     problems += found

@@ -190,7 +190,25 @@ MATCHED_LIMIT = 500_000
 _LAST_TAXONOMY: list = [None, None]  # the last topics list seen and its key: one load asks thousands of times
 
 
-def _taxonomy_key(topics: list[Topic]) -> tuple:
+def remember_matches(topics: Sequence[Topic], rules: tuple, matches: Sequence[tuple[str, str, tuple[str, ...]]]) -> int:
+    """Put (title, abstract, topic ids) matched elsewhere (:mod:`generator.topic_process`) into the memo
+    of :func:`match_topics`, if ``rules`` are these topics' rules; how many were put in."""
+    key = _taxonomy_key(topics)
+    if rules != key:
+        return 0
+    if len(_MATCHED) + len(matches) > MATCHED_LIMIT:
+        _MATCHED.clear()
+    for title, abstract, found in matches:
+        _MATCHED[(key, title, abstract)] = found
+    return len(matches)
+
+
+def taxonomy_rules(topics: Sequence[Topic]) -> tuple:
+    """Everything of ``topics`` that decides a match (ids, patterns, thresholds), as plain values."""
+    return _taxonomy_key(topics)
+
+
+def _taxonomy_key(topics: Sequence[Topic]) -> tuple:
     if _LAST_TAXONOMY[0] is not topics:
         rules = tuple(
             (
