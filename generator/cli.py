@@ -106,6 +106,13 @@ def command_search_budget(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Paper catalogue generator.")
     parser.add_argument("--root", default=".", help="the project folder holding catalogue/ (default: .)")
@@ -123,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--keep", help="build in this folder and keep it (default: a temporary folder)")
     bench.add_argument("--json", help="also write every figure to this JSON file")
     bench.add_argument("--no-baseline", action="store_true", help="skip the MkDocs-only baseline build")
+    bench.add_argument(
+        "--repeat", type=_positive, default=1, help="run both builds this many times in turn; report the fastest"
+    )
     bench.set_defaults(run=command_bench)
     budget = commands.add_parser("search-budget", help="measure search bytes and latency in Chromium")
     budget.add_argument("--papers", type=int, help="build a synthetic catalogue of this many papers")
