@@ -188,16 +188,15 @@ def load_catalogue(
     the records (:mod:`generator.topic_process`); the result is the same.
     """
     root = Path(root)
-    helper = None
+    helper, theirs = None, set()
     if cache is None:  # a cold load of a big catalogue: half the topic rules run on the other core
         paths = sorted((root / PAPERS_DIR).glob("*.yml"))
         if len(paths) >= parallel_above:
-            helper = TopicMatchesInBackground(root, paths[1::2])
+            helper, theirs = TopicMatchesInBackground(root, paths[1::2]), {path.stem for path in paths[1::2]}
     try:
         topics, problems = load_topics(root, cache=cache)
         papers, found = read_records(root, cache=cache)
         if helper is not None:  # this process's half first, then the child's
-            theirs = {path.stem for path in paths[1::2]}
             for paper in papers:
                 if paper.id not in theirs:
                     match_topics(paper.title, paper.abstract, topics)
