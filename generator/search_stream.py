@@ -220,10 +220,11 @@ class SearchIndexStream:
             requests.append(self._titles.add_html_file(content=part, url=url))
         await asyncio.gather(*requests)
 
-    async def _write_shard(self, shard: int, index: PagefindIndex, pages: list[concurrent.futures.Future]) -> None:
+    async def _write(self, index: PagefindIndex, folder: Path, pages: list[concurrent.futures.Future]) -> None:
+        """Write ``index`` into ``folder`` once ``pages`` are in it, then drop it from Pagefind's memory."""
         await asyncio.gather(*(asyncio.wrap_future(page) for page in pages))
-        await write_index(index, self._staging / f"shard-{shard}")
-        await index.delete_index()  # frees the shard in Pagefind's process
+        await write_index(index, folder)
+        await index.delete_index()
 
     def add(self, url: str, html: str) -> None:
         """Queue one finished page (``url`` as the site serves it, e.g. ``/papers/<id>/``); returns at once."""
@@ -234,7 +235,7 @@ class SearchIndexStream:
 
     def _schedule_write(self, shard: int) -> None:
         pages = self._pending[shard * self._shard_pages :]
-        write = self._write_shard(shard, self._shard(shard), pages)
+        write = self._write(self._shard(shard), self._staging / f"shard-{shard}", pages)
         self._shard_writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
 
     def finish(self, site: Path) -> int:
@@ -246,7 +247,8 @@ class SearchIndexStream:
             if pages % self._shard_pages or not pages:
                 self._schedule_write(shards - 1)
             if self._titles is not None:  # beside the last shard, in its own Pagefind
-                self._shard_writes.append(asyncio.run_coroutine_threadsafe(self._write_titles(), self._loop))
+                write = self._write(self._titles, self._staging / TITLES_FOLDER, self._pending)
+                self._shard_writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
             for future in [*self._pending, *self._shard_writes]:
                 future.result()
             bundle = self._staging / "shard-0"
@@ -261,11 +263,6 @@ class SearchIndexStream:
             self.close()
         return pages
 
-    async def _write_titles(self) -> None:
-        await asyncio.gather(*(asyncio.wrap_future(page) for page in self._pending))
-        assert self._titles is not None
-        await write_index(self._titles, self._staging / TITLES_FOLDER)
-
     def close(self) -> None:
         """Stop Pagefind and the loop thread (safe to call twice, and after a failed build)."""
         services = [service for service in (self._service, self._title_service) if service is not None]
@@ -274,7 +271,6 @@ class SearchIndexStream:
             for service in services:
                 with contextlib.suppress(Exception):  # already stopping: nothing left to report
                     self._run(service.close())
-        if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
             self._loop.close()
