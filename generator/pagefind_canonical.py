@@ -32,7 +32,7 @@ class PagefindFormatError(ValueError):
     """A Pagefind file is not in the format this step knows; names the file."""
 
 
-def _payload(data: bytes, path: Path) -> bytes:
+def unwrap_pagefind_bytes(data: bytes, path: Path | str) -> bytes:
     """The content of a Pagefind file's bytes: gunzipped, its signature checked and removed."""
     data = gzip.decompress(data)
     if not data.startswith(SIGNATURE):
@@ -42,13 +42,13 @@ def _payload(data: bytes, path: Path) -> bytes:
 
 def read_pagefind_file(path: Path) -> object:
     """A metadata, filter or index file: CBOR after the signature, gzipped."""
-    return cbor2.loads(_payload(path.read_bytes(), path))
+    return cbor2.loads(unwrap_pagefind_bytes(path.read_bytes(), path))
 
 
 def decode_fragment(data: bytes, path: Path) -> dict:
     """A result's fragment (url, meta, content, ...) from its file's bytes: JSON after the signature,
     gzipped; ``path`` names the file in errors."""
-    return json.loads(_payload(data, path))
+    return json.loads(unwrap_pagefind_bytes(data, path))
 
 
 def write_pagefind_file(folder: Path, *, language: str, digits: int, prefix: str, suffix: str, data: object) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
+from generator.pagefind_chunks import split_index_chunks
 from generator.search_index import (
     INDEX_FOLDER,
     TITLE_SELECTOR,
@@ -145,9 +146,10 @@ async def write_index(index: PagefindIndex, folder: Path) -> None:
     pagefind 1.5.2 answers ``write_files`` before its last writes reach the disk (it drops each tokio
     file without flushing it: https://github.com/Pagefind/pagefind/issues/1271), so a bundle read
     right after could hold an empty or cut-off file; under load it did. ``get_files`` hands over the
-    same files in the response instead, and they are complete on disk when this returns.
+    same files in the response instead, and they are complete on disk when this returns. The word
+    index is cut into smaller chunks on the way (:mod:`generator.pagefind_chunks`), off the loop.
     """
-    files = await index.get_files()
+    files = await asyncio.to_thread(split_index_chunks, await index.get_files())
     for file in sorted(files, key=lambda file: file["path"]):
         path = folder / file["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
