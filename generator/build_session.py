@@ -54,7 +54,9 @@ class BuildSession:
         """Start Pagefind's feeding process for the site built into ``site`` (returns at once; a failure
         to start is raised as :class:`generator.search_index.SearchIndexError` by a later call)."""
         self._site = site
-        self.search_stream = SearchIndexProcess(titles=titles, staging_parent=site.parent, shard_pages=shard_pages)
+        self.search_stream = SearchIndexProcess(
+            titles=titles, staging_parent=site.parent, shard_pages=shard_pages, pages=self._papers_to_index
+        )
 
     def related_content(self) -> RelatedContent:
         """The related sections and exports, once the child process is done (waits the first time)."""

@@ -82,7 +82,7 @@ def build_search_index(site: Path, *, titles: bool = False, shard_pages: int | N
     pages = sorted(site.glob(PAPER_PAGES), key=lambda path: page_url(site, path))
     shards = {"shard_pages": shard_pages} if shard_pages else {}
     try:
-        stream = SearchIndexStream(titles=titles, staging_parent=site.parent, **shards)
+        stream = SearchIndexStream(titles=titles, staging_parent=site.parent, pages=len(pages), **shards)
     except SearchIndexError as error:
         raise SearchIndexError(f"{site}: Pagefind failed: {error}") from error
     try:

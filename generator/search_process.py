@@ -31,11 +31,13 @@ STOP_SECONDS = 10.0  # how long ``close`` lets the child clean up before it is k
 class SearchIndexProcess:
     """Same interface as ``SearchIndexStream`` (``add``, ``finish``, ``close``), in a child process."""
 
-    def __init__(self, *, titles: bool = False, staging_parent: Path | None = None, shard_pages: int) -> None:
+    def __init__(
+        self, *, titles: bool = False, staging_parent: Path | None = None, shard_pages: int, pages: int | None = None
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, titles, staging_parent, shard_pages), name="pagefind-feeder", daemon=True
+            target=_serve, args=(child, titles, staging_parent, shard_pages, pages), name="pagefind-feeder", daemon=True
         )
         self._process.start()
         child.close()
@@ -102,12 +104,14 @@ class SearchIndexProcess:
         self._connection.close()
 
 
-def _serve(connection: Connection, titles: bool, staging_parent: Path | None, shard_pages: int) -> None:
+def _serve(
+    connection: Connection, titles: bool, staging_parent: Path | None, shard_pages: int, pages: int | None
+) -> None:
     """The child: a SearchIndexStream fed from ``connection`` until "finish" or "close"."""
     from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - imported in the child only
 
     try:
-        stream = SearchIndexStream(titles=titles, staging_parent=staging_parent, shard_pages=shard_pages)
+        stream = SearchIndexStream(titles=titles, staging_parent=staging_parent, shard_pages=shard_pages, pages=pages)
     except SearchIndexError as error:
         connection.send(("error", str(error)))
         return

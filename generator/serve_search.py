@@ -141,7 +141,9 @@ class ServeSearchIndex:
                     self._lock.notify_all()
                     shutil.rmtree(bundle, ignore_errors=True)
                     return True
-            stream = SearchIndexStream(titles=self._titles, staging_parent=bundle.parent, shard_pages=self._shard_pages)
+            stream = SearchIndexStream(
+                titles=self._titles, staging_parent=bundle.parent, shard_pages=self._shard_pages, pages=len(pages)
+            )
             try:
                 for url, html in pages:
                     stream.add(url, html)

@@ -16,11 +16,12 @@ from generator.catalogue import load_catalogue
 from generator.charts import MARKER, catalogue_charts
 from generator.compact import compact_html
 from generator.overview_pages import fill_charts
+from generator.pagefind_canonical import ENTRY_FILE
 from generator.pages import paper_path
 from generator.related import related_papers
 from generator.search_index import SearchIndexError, build_search_index
 from generator.search_process import SearchIndexProcess
-from generator.search_shards import SHARD_PAGES
+from generator.search_shards import MANIFEST, SHARD_PAGES, plan_shards
 from generator.site import RELATED_MARKER, fill_related, generate_site, related_content
 
 
@@ -163,3 +164,43 @@ def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:
         assert small.pages[paper_path(paper.id)].meta["search"] == {"boost": 2}
         assert pagefind.pages[paper_path(paper.id)].meta["search"] == {"exclude": True}
     assert all("search" not in page.meta for path, page in pagefind.pages.items() if not path.startswith("papers/"))
+
+
+@pytest.mark.parametrize(
+    ("pages", "sizes"),
+    [
+        (0, [0]),
+        (8, [8]),  # a fifth of 8 pages is not worth a shard
+        (749, [600, 149]),
+        (5000, [4000, 1000]),
+        (12000, [5000, 5000, 1600, 400]),
+        (20000, [5000, 5000, 5000, 4000, 1000]),
+    ],
+)
+def test_the_last_shard_is_a_fifth_of_the_last_block(pages: int, sizes: list[int]) -> None:
+    assert plan_shards(pages, 5000) == sizes
+
+
+def test_a_stream_told_its_page_count_writes_the_planned_shards(tmp_path: Path) -> None:
+    from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - the process wrapper runs it
+
+    site = tmp_path / "site"
+    site.mkdir()
+    stream = SearchIndexStream(shard_pages=1000, pages=600, staging_parent=tmp_path)
+    try:
+        for number in range(600):
+            stream.add(
+                f"/papers/p{number:04}/", f"<html><body data-pagefind-body><h1>paper {number}</h1></body></html>"
+            )
+        with pytest.raises(SearchIndexError, match=r"^/papers/extra/: one page more than the 600 announced$"):
+            stream.add("/papers/extra/", "<html><body data-pagefind-body><h1>x</h1></body></html>")
+        assert stream.finish(site) == 600
+    finally:
+        stream.close()
+    bundle = site / "pagefind"
+    assert json.loads((bundle / MANIFEST).read_text())["shards"] == ["shard-1/"]
+    counts = [
+        json.loads((folder / ENTRY_FILE).read_text())["languages"]["en"]["page_count"]
+        for folder in (bundle, bundle / "shard-1")
+    ]
+    assert counts == [480, 120]
