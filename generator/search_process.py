@@ -32,7 +32,7 @@ class SearchIndexProcess:
     """Same interface as ``SearchIndexStream`` (``add``, ``finish``, ``close``), in a child process."""
 
     def __init__(
-        self, *, titles: bool = False, staging_parent: Path | None = None, shard_pages: int, pages: int | None = None
+        self, *, titles: bool = False, staging_parent: Path | None = None, shard_pages: int, pages: int
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
@@ -104,9 +104,7 @@ class SearchIndexProcess:
         self._connection.close()
 
 
-def _serve(
-    connection: Connection, titles: bool, staging_parent: Path | None, shard_pages: int, pages: int | None
-) -> None:
+def _serve(connection: Connection, titles: bool, staging_parent: Path | None, shard_pages: int, pages: int) -> None:
     """The child: a SearchIndexStream fed from ``connection`` until "finish" or "close"."""
     from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - imported in the child only
 

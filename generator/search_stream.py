@@ -182,15 +182,14 @@ class SearchIndexStream:
         titles: bool = False,
         staging_parent: Path | None = None,
         shard_pages: int = SHARD_PAGES,
-        pages: int | None = None,
+        pages: int,
     ) -> None:
-        """``pages``: how many pages will be added, if known; the shards are then cut by
+        """``pages``: how many pages will be added; the shards are cut by
         :func:`generator.search_shards.plan_shards`, and more pages are an error."""
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind-stream", daemon=True)
         self._thread.start()
-        self._shard_pages = shard_pages
-        self._shard_ends = None if pages is None else list(itertools.accumulate(plan_shards(pages, shard_pages)))
+        self._shard_ends = list(itertools.accumulate(plan_shards(pages, shard_pages)))  # pages added when each is full
         self._pending: list[concurrent.futures.Future] = []  # every page's request, in order
         self._shard_writes: list[concurrent.futures.Future] = []
         self._shards: dict[int, PagefindIndex] = {}  # shard number -> its index (created on first use)
@@ -248,27 +247,19 @@ class SearchIndexStream:
 
     def _shard_of(self, page: int) -> int:
         """The shard the ``page``-th page (from 0) goes into."""
-        if self._shard_ends is None:
-            return page // self._shard_pages
         return bisect.bisect_right(self._shard_ends, page)
-
-    def _shard_end(self, shard: int) -> int:
-        """How many pages are added when ``shard`` is complete."""
-        if self._shard_ends is None:
-            return (shard + 1) * self._shard_pages
-        return self._shard_ends[shard]
 
     def add(self, url: str, html: str) -> None:
         """Queue one finished page (``url`` as the site serves it, e.g. ``/papers/<id>/``); returns at once."""
         shard = self._shard_of(len(self._pending))
-        if self._shard_ends is not None and shard == len(self._shard_ends):
+        if shard == len(self._shard_ends):
             raise SearchIndexError(f"{url}: one page more than the {self._shard_ends[-1]} announced")
         self._pending.append(asyncio.run_coroutine_threadsafe(self._add(self._shard(shard), url, html), self._loop))
-        if len(self._pending) == self._shard_end(shard):  # complete: write it while MkDocs goes on
+        if len(self._pending) == self._shard_ends[shard]:  # complete: write it while MkDocs goes on
             self._schedule_write(shard)
 
     def _schedule_write(self, shard: int) -> None:
-        pages = self._pending[self._shard_end(shard - 1) if shard else 0 :]
+        pages = self._pending[self._shard_ends[shard - 1] if shard else 0 :]
         write = self._write(self._shard(shard), self._staging / f"shard-{shard}", pages)
         self._shard_writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
 
@@ -278,7 +269,7 @@ class SearchIndexStream:
         pages = len(self._pending)
         shards = self._shard_of(pages - 1) + 1 if pages else 1
         try:
-            if pages != self._shard_end(shards - 1) or not pages:  # the last shard is not written yet
+            if pages != self._shard_ends[shards - 1] or not pages:  # the last shard is not written yet
                 self._schedule_write(shards - 1)
             if self._titles is not None:  # beside the last shard, in its own Pagefind
                 write = self._write(self._titles, self._staging / TITLES_FOLDER, self._pending)

@@ -88,8 +88,8 @@ def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Pat
         shutil.copytree(mini_site, site)
         shutil.rmtree(site / "pagefind")
     build_search_index(from_files, titles=True)
-    stream = SearchIndexProcess(titles=True, shard_pages=SHARD_PAGES)  # what mkdocs build uses
     pages = sorted((streamed / "papers").glob("*/index.html"))
+    stream = SearchIndexProcess(titles=True, shard_pages=SHARD_PAGES, pages=len(pages))  # what mkdocs build uses
     for page in pages:
         stream.add(f"/papers/{page.parent.name}/", page.read_text(encoding="utf-8"))
     assert stream.finish(streamed) == len(pages)
@@ -130,8 +130,8 @@ def test_pages_reach_pagefind_in_the_order_they_were_added(tmp_path: Path, monke
     fake.write_text(ORDER_PAGEFIND.format(python=sys.executable, log=str(log)))
     fake.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    stream = SearchIndexStream(shard_pages=50, staging_parent=tmp_path)
     urls = [f"/papers/p{number:04}/" for number in range(2000)]
+    stream = SearchIndexStream(shard_pages=50, staging_parent=tmp_path, pages=len(urls))
     try:
         for url in urls:  # pages keep coming while each shard's index is created
             stream.add(url, "<html><body data-pagefind-body><h1>x</h1></body></html>")
@@ -145,13 +145,15 @@ def test_pages_reach_pagefind_in_the_order_they_were_added(tmp_path: Path, monke
 
 def test_the_feeding_process_reports_why_pagefind_could_not_start(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path)  # returns before the child runs
+    stream = SearchIndexProcess(
+        shard_pages=SHARD_PAGES, staging_parent=tmp_path, pages=1000
+    )  # returns before the child runs
     with pytest.raises(SearchIndexError, match="Pagefind could not start: .*no-such-pagefind"):
         for number in range(1000):  # the first page sent after the child gave up hears why
             stream.add(f"/papers/p{number}/", "<html><body data-pagefind-body><h1>x</h1></body></html>")
             time.sleep(0.01)
     assert list(tmp_path.iterdir()) == []  # no staging folder left behind
-    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path)
+    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path, pages=0)
     with pytest.raises(SearchIndexError, match="Pagefind could not start: .*no-such-pagefind"):
         stream.finish(tmp_path / "site")  # or the end of the build, with no page
 

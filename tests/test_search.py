@@ -141,7 +141,7 @@ def test_a_failure_while_pages_are_fed_reaches_the_build_with_the_page(tmp_path,
     fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answer="@@@"))
     fake.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path / "staging")
+    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path / "staging", pages=2)
     stream.add("/papers/x/", "<html><body data-pagefind-body><h1>X</h1></body></html>")
     stream.add("/papers/y/", "<html><body data-pagefind-body><h1>Y</h1></body></html>")
     site = tmp_path / "site"
