@@ -6,10 +6,11 @@ the sort orders come in that order too, and the files are named after a hash of
 their contents, so their names change as well (upstream issue #638). Everything
 else it writes (index chunks, fragments) is already stable.
 
-:func:`canonicalise_bundle` re-encodes those files with their entries sorted,
-names them by a hash of the new contents in Pagefind's own naming scheme, and
-rewrites the references (metadata → filters, ``pagefind-entry.json`` → metadata).
-The files keep Pagefind's format exactly: its signature followed by CBOR
+:func:`canonical_filters` re-encodes those entries sorted, names the filter files by a hash of
+their new contents in Pagefind's own naming scheme, and rewrites the references in the metadata;
+the caller (:mod:`generator.pagefind_bundle`) names the metadata and rewrites ``pagefind-entry.json``
+once it is done with it. It works on the bundle as Pagefind hands it over (file path -> bytes), before
+anything is written. The files keep Pagefind's format exactly: its signature followed by CBOR
 (re-encoded with ``cbor2``, which writes the same minimal encoding), gzipped.
 """
 
@@ -26,6 +27,7 @@ SIGNATURE = b"pagefind_dcd"
 ENTRY_FILE = "pagefind-entry.json"
 FILTERS = 3  # position in the metadata of the filter list: [name, file hash] pairs
 SORTS = 4  # and of the sort orders: [name, page order] pairs
+META_LENGTH = SORTS + 1  # positions the metadata has at least
 
 
 class PagefindFormatError(ValueError):
@@ -40,52 +42,48 @@ def unwrap_pagefind_bytes(data: bytes, path: Path | str) -> bytes:
     return data[len(SIGNATURE) :]
 
 
-def read_pagefind_file(path: Path) -> object:
-    """A metadata, filter or index file: CBOR after the signature, gzipped."""
-    return cbor2.loads(unwrap_pagefind_bytes(path.read_bytes(), path))
+def read_pagefind_bytes(data: bytes, path: Path | str) -> object:
+    """A metadata, filter or index file's data (CBOR after the signature, gzipped); ``path`` names it."""
+    return cbor2.loads(unwrap_pagefind_bytes(data, path))
 
 
-def decode_fragment(data: bytes, path: Path) -> dict:
+def decode_fragment(data: bytes, path: Path | str) -> dict:
     """A result's fragment (url, meta, content, ...) from its file's bytes: JSON after the signature,
     gzipped; ``path`` names the file in errors."""
     return json.loads(unwrap_pagefind_bytes(data, path))
 
 
-def write_pagefind_file(folder: Path, *, language: str, digits: int, prefix: str, suffix: str, data: object) -> str:
-    """Write ``data`` in Pagefind's format under a name derived from its content; return the hash part."""
+def pagefind_file(data: object, *, language: str, digits: int) -> tuple[str, bytes]:
+    """``data`` in Pagefind's format: the hash part of its name (from its content) and its bytes."""
     encoded = SIGNATURE + cbor2.dumps(data)
     file_hash = f"{language}_{hashlib.sha256(encoded).hexdigest()[:digits]}"
-    (folder / f"{prefix}{file_hash}{suffix}").write_bytes(gzip.compress(encoded, compresslevel=9, mtime=0))
-    return file_hash
+    return file_hash, gzip.compress(encoded, compresslevel=9, mtime=0)
 
 
-def _canonical_filter(path: Path, language: str) -> str:
-    """Sort one filter's values; return the new file hash."""
-    name, values = read_pagefind_file(path)
-    path.unlink()
-    ordered = sorted(values, key=lambda pair: pair[0])
-    return write_pagefind_file(
-        path.parent, language=language, digits=7, prefix="", suffix=".pf_filter", data=[name, ordered]
-    )
+def read_metadata(files: dict[str, bytes], file_hash: str) -> list:
+    """The metadata ``pagefind.<file_hash>.pf_meta`` of a bundle's files, taken out of ``files``."""
+    path = f"pagefind.{file_hash}.pf_meta"
+    if path not in files:
+        raise PagefindFormatError(f"{path}: named by {ENTRY_FILE} but not in Pagefind's bundle")
+    meta = read_pagefind_bytes(files.pop(path), path)
+    if not isinstance(meta, list) or len(meta) < META_LENGTH:
+        raise PagefindFormatError(f"{path}: unexpected metadata layout")
+    return meta
 
 
-def canonicalise_bundle(bundle: Path) -> None:
-    """Rewrite the order-dependent files of the Pagefind bundle in ``bundle`` (changed in place)."""
-    entry_path = bundle / ENTRY_FILE
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language, info in sorted(entry["languages"].items()):
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = read_pagefind_file(meta_path)
-        if not isinstance(meta, list) or len(meta) <= SORTS:
-            raise PagefindFormatError(f"{meta_path}: unexpected metadata layout")
-        filters = [
-            [name, _canonical_filter(bundle / "filter" / f"{file_hash}.pf_filter", language)]
-            for name, file_hash in meta[FILTERS]
-        ]
-        meta[FILTERS] = sorted(filters)
-        meta[SORTS] = sorted(meta[SORTS], key=lambda pair: pair[0])
-        meta_path.unlink()
-        info["hash"] = write_pagefind_file(
-            bundle, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
+def canonical_filters(files: dict[str, bytes], meta: list, language: str) -> None:
+    """Sort each filter's values, the filter list and the sort orders of ``meta`` (one language's
+    metadata); the filter files in ``files`` are renamed after their new contents."""
+    filters = []
+    for name, file_hash in meta[FILTERS]:
+        path = f"filter/{file_hash}.pf_filter"
+        if path not in files:
+            raise PagefindFormatError(f"{path}: named by the metadata but not in Pagefind's bundle")
+        filter_name, values = read_pagefind_bytes(files.pop(path), path)
+        new_hash, data = pagefind_file(
+            [filter_name, sorted(values, key=lambda pair: pair[0])], language=language, digits=7
         )
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        files[f"filter/{new_hash}.pf_filter"] = data
+        filters.append([name, new_hash])
+    meta[FILTERS] = sorted(filters)
+    meta[SORTS] = sorted(meta[SORTS], key=lambda pair: pair[0])

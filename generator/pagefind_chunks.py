@@ -3,7 +3,7 @@
 The browser downloads, for each word of a query, the one index chunk whose word range holds it, from
 every shard. Pagefind 1.5.2 fills every chunk to 20,000 word positions (~60 KB, ~24 KB gzipped; the
 size is a constant in its source, not an option), so a two-word query on 20,000 papers in four shards
-downloaded eight chunks, ~200 KB, before its first result. :func:`split_index_chunks` cuts the chunks
+downloaded eight chunks, ~200 KB, before its first result. :func:`cut_index_chunks` cuts the chunks
 Pagefind wrote into pieces of about :data:`CHUNK_BYTES` and rewrites the chunk list in the metadata.
 Each piece holds whole words in Pagefind's order, so a search finds exactly what it found before.
 The metadata lists one more line per piece (~12 bytes gzipped), which the browser downloads once.
@@ -149,10 +149,34 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(SIGNATURE + data, compresslevel=COMPRESS_LEVEL, mtime=0)
 
 
+def cut_index_chunks(files: dict[str, bytes], meta: list, language: str, *, target: int = CHUNK_BYTES) -> None:
+    """Cut one language's word index into chunks of about ``target`` bytes: the chunks in ``files`` (a
+    bundle's files, path -> bytes) are replaced, and so is the chunk list of ``meta``, its metadata."""
+    entries = []
+    for _from, _to, chunk_hash in meta[CHUNKS]:
+        path = f"index/{chunk_hash}.pf_index"
+        if path not in files:
+            raise PagefindFormatError(f"{path}: named by the metadata but not in Pagefind's bundle")
+        entries += read_word_entries(unwrap_pagefind_bytes(files.pop(path), path), path)
+    groups = group_entries(entries, target)
+    meta[CHUNKS] = chunk_bounds([(group[0][0], group[-1][0]) for group in groups])
+    names: set[str] = set()
+    for bounds, group in zip(meta[CHUNKS], groups, strict=True):
+        payload = b"\x81" + _array_header(len(group)) + b"".join(data for _word, data in group)
+        digest = hashlib.sha256(payload).hexdigest()
+        length = HASH_DIGITS
+        while digest[:length] in names:
+            length += 1
+        names.add(digest[:length])
+        bounds.append(f"{language}_{digest[:length]}")
+        files[f"index/{bounds[2]}.pf_index"] = _gzip(payload)
+
+
 def split_index_chunks(files: list[dict], *, target: int = CHUNK_BYTES) -> list[dict]:
     """The files of a Pagefind bundle (``{"path", "content"}`` each, as ``get_files`` gives them) with
-    every language's word index in chunks of about ``target`` bytes; other files are unchanged (and a
-    bundle without Pagefind's entry file has no index to cut)."""
+    every language's word index in chunks of about ``target`` bytes (:func:`cut_index_chunks`); other
+    files are unchanged (and a bundle without Pagefind's entry file has no index to cut). The build
+    cuts the chunks within :func:`generator.pagefind_bundle.finish_bundle`."""
     by_path = {file["path"]: file["content"] for file in files}
     if ENTRY_FILE not in by_path:
         return files
@@ -160,22 +184,7 @@ def split_index_chunks(files: list[dict], *, target: int = CHUNK_BYTES) -> list[
     for language, info in sorted(entry["languages"].items()):
         meta_path = f"pagefind.{info['hash']}.pf_meta"
         meta = cbor2.loads(unwrap_pagefind_bytes(by_path.pop(meta_path), meta_path))
-        entries = []
-        for _from, _to, chunk_hash in meta[CHUNKS]:
-            path = f"index/{chunk_hash}.pf_index"
-            entries += read_word_entries(unwrap_pagefind_bytes(by_path.pop(path), path), path)
-        groups = group_entries(entries, target)
-        meta[CHUNKS] = chunk_bounds([(group[0][0], group[-1][0]) for group in groups])
-        names: set[str] = set()
-        for bounds, group in zip(meta[CHUNKS], groups, strict=True):
-            payload = b"\x81" + _array_header(len(group)) + b"".join(data for _word, data in group)
-            digest = hashlib.sha256(payload).hexdigest()
-            length = HASH_DIGITS
-            while digest[:length] in names:
-                length += 1
-            names.add(digest[:length])
-            bounds.append(f"{language}_{digest[:length]}")
-            by_path[f"index/{bounds[2]}.pf_index"] = _gzip(payload)
+        cut_index_chunks(by_path, meta, language, target=target)
         encoded = cbor2.dumps(meta)
         info["hash"] = f"{language}_{hashlib.sha256(encoded).hexdigest()[:10]}"
         by_path[f"pagefind.{info['hash']}.pf_meta"] = _gzip(encoded)

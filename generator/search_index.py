@@ -18,14 +18,13 @@ chunks a query needs.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from pagefind.index import IndexConfig
 
-from generator.pagefind_canonical import canonicalise_bundle
-from generator.search_shards import finish_shards, prune_bundle, renumber_results, shard_folder
 from generator.storage import FOLDER_MODE
 
 INDEX_FOLDER = "pagefind"
@@ -102,21 +101,10 @@ def page_url(site: Path, page: Path) -> str:
     return "/" + page.parent.relative_to(site).as_posix() + "/"
 
 
-def install_bundle(staging: Path, target: Path, *, shards: int | None = None) -> None:
-    """Make a freshly written Pagefind bundle reproducible and move it to ``target`` (replacing it).
-
-    With ``shards``, the bundle is the paper index in that many shards (:mod:`generator.search_shards`).
-    """
-    for shard in range(shards or 1):
-        canonicalise_bundle(shard_folder(staging, shard))  # same catalogue, same bytes
-    if shards is not None:
-        finish_shards(staging, shards)
-    else:
-        prune_bundle(staging)
-        renumber_results([staging])
-    for folder in [staging, *staging.rglob("*")]:
-        if folder.is_dir():
-            folder.chmod(FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server
+def install_bundle(staging: Path, target: Path) -> None:
+    """Move a finished Pagefind bundle (:mod:`generator.pagefind_bundle`) to ``target``, replacing it."""
+    for folder, _subfolders, _files in os.walk(staging):
+        os.chmod(folder, FOLDER_MODE)  # mkdtemp's folder is private; the site must be readable by the web server
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)

@@ -20,11 +20,12 @@ made unique across shards, so an id names one paper.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from pathlib import Path
 
-from generator.pagefind_canonical import ENTRY_FILE, decode_fragment, read_pagefind_file, write_pagefind_file
+from generator.pagefind_canonical import PagefindFormatError, decode_fragment
 
 SHARD_PAGES = 5000
 TAIL_PAGES = 100  # below this the last shard is not cut off: its build would take ~0.1 s
@@ -62,11 +63,11 @@ def plan_shards(pages: int, shard_pages: int = SHARD_PAGES) -> list[int]:
     return sizes
 
 
-def prune_bundle(bundle: Path, *, data_only: bool = False) -> None:
-    """Remove what the site never loads from a Pagefind bundle (``data_only``: its code too)."""
-    for pattern in UNUSED + (SHARD_CODE if data_only else ()):
-        for path in bundle.glob(pattern):
-            path.unlink()
+def unused_file(path: str, *, data_only: bool = False) -> bool:
+    """Whether the site never loads this file of a Pagefind bundle (``data_only``: a shard's code too)."""
+    return "/" not in path and any(
+        fnmatch.fnmatchcase(path, pattern) for pattern in UNUSED + (SHARD_CODE if data_only else ())
+    )
 
 
 def shard_folder(bundle: Path, shard: int) -> Path:
@@ -81,16 +82,13 @@ def _sort_value(key: str, meta: dict) -> int | str:
     return value
 
 
-def finish_shards(bundle: Path, shards: int) -> None:
-    """Give every result one short id across ``shards``, write the sort orders and the manifest.
+# A result of the index: its id (the fragment's name), the page's URL and its Pagefind meta.
+Result = tuple[str, str, dict]
 
-    Runs on canonical bundles (:func:`generator.pagefind_canonical.canonicalise_bundle`).
-    """
-    folders = [shard_folder(bundle, shard) for shard in range(shards)]
-    for shard, folder in enumerate(folders):
-        prune_bundle(folder, data_only=shard > 0)
-    papers = renumber_results(folders)
-    papers.sort(key=lambda paper: paper[1])  # by URL: the order of equal values
+
+def write_manifest(bundle: Path, shards: int, results: list[Result]) -> None:
+    """Write the sort orders of every result of the ``shards`` shards, and the manifest naming both."""
+    papers = sorted(results, key=lambda paper: paper[1])  # by URL: the order of equal values
     sorts = {}
     for key in SORT_KEYS:  # highest first; a stable sort keeps equal values in URL order
         ordered = sorted(papers, key=lambda paper: _sort_value(key, paper[2]), reverse=True)
@@ -102,42 +100,32 @@ def finish_shards(bundle: Path, shards: int) -> None:
     (bundle / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
 
 
-def renumber_results(folders: list[Path]) -> list[tuple[str, str, dict]]:
-    """Rename every result of these bundles ``<prefix>-<n>`` (n counting across them); (id, url, meta) each.
+def renumber_results(files: dict[str, bytes], metas: dict[str, list], *, first: int) -> list[Result]:
+    """Rename every result of one bundle (path -> bytes) ``<prefix>-<n>``, n counting from ``first``;
+    ``metas``: its metadata by language (changed in place). Returns each result's (id, url, meta).
 
     Pagefind names a result after a hash of its fragment ("en_3fa9c1b"), and the browser downloads
     the list of every result's name before the first result: 20,000 random names are ~110 KB gzipped,
-    counted numbers a fraction of that. ``prefix`` is a hash of all the fragments, so a changed
-    catalogue gets new names and no browser keeps a stale fragment from its cache. The names are
-    unique across the shards.
+    counted numbers a fraction of that. ``prefix`` is a hash of ``first`` and the bundle's fragments,
+    so a changed shard gets new names and no browser keeps a stale fragment from its cache; each shard
+    counts from the number of pages before it (:func:`plan_shards`), so the names are unique across
+    the shards, and a shard is renamed as soon as it is written.
     """
-    digest = hashlib.sha256()
-    found = []  # (folder, entry, language, meta, [(page, path, fragment)])
-    for folder in folders:
-        entry_path = folder / ENTRY_FILE
-        entry = json.loads(entry_path.read_text(encoding="utf-8"))
-        for language, info in sorted(entry["languages"].items()):
-            meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
-            meta = read_pagefind_file(meta_path)
-            pages = []
-            for page in meta[PAGES]:
-                path = folder / "fragment" / f"{page[0]}.pf_fragment"
-                data = path.read_bytes()
-                digest.update(data)
-                pages.append((page, path, decode_fragment(data, path)))
-            meta_path.unlink()
-            found.append((folder, entry, language, meta, pages))
+    digest = hashlib.sha256(f"{first}:".encode())
+    found = []  # (page entry, fragment path)
+    for _language, meta in sorted(metas.items()):
+        for page in meta[PAGES]:
+            path = f"fragment/{page[0]}.pf_fragment"
+            if path not in files:
+                raise PagefindFormatError(f"{path}: named by the metadata but not in Pagefind's bundle")
+            digest.update(files[path])
+            found.append((page, path))
     prefix = digest.hexdigest()[:6]
-    results, number = [], 0
-    for folder, entry, language, meta, pages in found:
-        for page, path, fragment in pages:
-            page[0] = f"{prefix}-{number:x}"
-            number += 1
-            path.rename(path.with_name(f"{page[0]}.pf_fragment"))
-            results.append((page[0], fragment["url"], fragment.get("meta", {})))
-        meta[SORTS] = []  # a page that carried data-pagefind-sort: merged search would ignore it
-        entry["languages"][language]["hash"] = write_pagefind_file(
-            folder, language=language, digits=10, prefix="pagefind.", suffix=".pf_meta", data=meta
-        )
-        (folder / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    results = []
+    for number, (page, path) in enumerate(found, start=first):
+        page[0] = f"{prefix}-{number:x}"
+        data = files.pop(path)
+        files[f"fragment/{page[0]}.pf_fragment"] = data
+        fragment = decode_fragment(data, path)
+        results.append((page[0], fragment["url"], fragment.get("meta", {})))
     return results

@@ -3,9 +3,10 @@
 Indexing the written site after the build (:func:`generator.search_index.build_search_index`) costs
 ~22 s at 20,000 papers on top of MkDocs' single-threaded page loop. Pagefind's binary is a process of
 its own, so it can index on the second core while MkDocs renders: the plugin hands every finished
-paper page to :class:`SearchIndexStream` (``add``), and after the build ``finish`` waits for the last
-page, writes the bundle into a staging folder, canonicalises it and moves it into place, exactly as
-the file-based run does (nothing is written unless every page was indexed).
+paper page to :class:`SearchIndexStream` (``add``). Each shard is finished in memory
+(:mod:`generator.pagefind_bundle`) and written into a staging folder as soon as its last page is in;
+after the build ``finish`` waits for the last one, writes the sort orders and moves the index into
+place, exactly as the file-based run does (nothing is installed unless every page was indexed).
 
 MkDocs is synchronous; the Pagefind client is asyncio. One event loop runs in a background thread and
 pages are submitted to it with ``asyncio.run_coroutine_threadsafe``, in render order (the loop starts
@@ -32,7 +33,7 @@ from pathlib import Path
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
-from generator.pagefind_chunks import split_index_chunks
+from generator.pagefind_bundle import finish_bundle, write_bundle
 from generator.search_index import (
     INDEX_FOLDER,
     TITLE_SELECTOR,
@@ -41,7 +42,7 @@ from generator.search_index import (
     index_config,
     install_bundle,
 )
-from generator.search_shards import SHARD_PAGES, plan_shards, shard_folder
+from generator.search_shards import SHARD_PAGES, Result, plan_shards, shard_folder, write_manifest
 
 # Sections of a paper page marked data-pagefind-ignore that Pagefind would parse for nothing (a third of
 # what is sent): the related papers and the BibTeX block (generator/pages.py, site.py). Their text is
@@ -142,28 +143,29 @@ class _Service(PagefindService):
                 future.set_result(payload)
 
 
-async def write_index(index: PagefindIndex, folder: Path) -> None:
-    """Write ``index``'s bundle into ``folder`` from here, not from Pagefind's process.
+async def write_index(
+    index: PagefindIndex, folder: Path, *, first_result: int = 0, data_only: bool = False
+) -> list[Result]:
+    """Write ``index``'s bundle into ``folder`` from here, not from Pagefind's process, finished
+    (:func:`generator.pagefind_bundle.finish_bundle`); each result's (id, url, meta).
 
     pagefind 1.5.2 answers ``write_files`` before its last writes reach the disk (it drops each tokio
     file without flushing it: https://github.com/Pagefind/pagefind/issues/1271), so a bundle read
     right after could hold an empty or cut-off file; under load it did. ``get_files`` hands over the
-    same files in the response instead, and they are complete on disk when this returns. The word
-    index is cut into smaller chunks on the way (:mod:`generator.pagefind_chunks`).
+    same files in the response instead, and they are complete on disk when this returns.
 
-    The cutting and writing run off the loop, which meanwhile sends the next shard's pages and takes
+    The finishing and writing run off the loop, which meanwhile sends the next shard's pages and takes
     Pagefind's answers (749 papers: the last shard's ``get_files`` took 0.32-0.35 s while the shard
     before it was written from the loop, 0.24-0.26 s otherwise).
     """
     files = await index.get_files()
-    await asyncio.to_thread(_write_bundle, files, folder)
+    return await asyncio.to_thread(_write_bundle, files, folder, first_result, data_only)
 
 
-def _write_bundle(files: list[dict], folder: Path) -> None:
-    for file in sorted(split_index_chunks(files), key=lambda file: file["path"]):
-        path = folder / file["path"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file["content"])
+def _write_bundle(files: list[dict], folder: Path, first_result: int, data_only: bool) -> list[Result]:
+    bundle, results = finish_bundle(files, first_result=first_result, data_only=data_only)
+    write_bundle(bundle, folder)
+    return results
 
 
 class SearchIndexStream:
@@ -191,7 +193,7 @@ class SearchIndexStream:
         self._thread.start()
         self._shard_ends = list(itertools.accumulate(plan_shards(pages, shard_pages)))  # pages added when each is full
         self._pending: list[concurrent.futures.Future] = []  # every page's request, in order
-        self._shard_writes: list[concurrent.futures.Future] = []
+        self._shard_writes: dict[int, concurrent.futures.Future] = {}  # shard -> its results, once written
         self._shards: dict[int, PagefindIndex] = {}  # shard number -> its index (created on first use)
         self._service: PagefindService | None = None  # the paper index's shards
         self._title_service: PagefindService | None = None
@@ -239,11 +241,15 @@ class SearchIndexStream:
             requests.append(self._titles.add_html_file(content=part, url=url))
         await asyncio.gather(*requests)
 
-    async def _write(self, index: PagefindIndex, folder: Path, pages: list[concurrent.futures.Future]) -> None:
-        """Write ``index`` into ``folder`` once ``pages`` are in it, then drop it from Pagefind's memory."""
+    async def _write(
+        self, index: PagefindIndex, folder: Path, pages: list[concurrent.futures.Future], **finish: object
+    ) -> list[Result]:
+        """Write ``index`` into ``folder`` once ``pages`` are in it, then drop it from Pagefind's memory;
+        ``finish``: how (:func:`write_index`)."""
         await asyncio.gather(*(asyncio.wrap_future(page) for page in pages))
-        await write_index(index, folder)
+        results = await write_index(index, folder, **finish)
         await index.delete_index()
+        return results
 
     def _shard_of(self, page: int) -> int:
         """The shard the ``page``-th page (from 0) goes into."""
@@ -259,9 +265,10 @@ class SearchIndexStream:
             self._schedule_write(shard)
 
     def _schedule_write(self, shard: int) -> None:
-        pages = self._pending[self._shard_ends[shard - 1] if shard else 0 :]
-        write = self._write(self._shard(shard), self._staging / f"shard-{shard}", pages)
-        self._shard_writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
+        first = self._shard_ends[shard - 1] if shard else 0  # its results are numbered on from there
+        folder = self._staging / f"shard-{shard}"
+        write = self._write(self._shard(shard), folder, self._pending[first:], first_result=first, data_only=shard > 0)
+        self._shard_writes[shard] = asyncio.run_coroutine_threadsafe(write, self._loop)
 
     def finish(self, site: Path) -> int:
         """Wait for every page, write what is left, install both indexes into ``site``; the page count."""
@@ -269,17 +276,20 @@ class SearchIndexStream:
         pages = len(self._pending)
         shards = self._shard_of(pages - 1) + 1 if pages else 1
         try:
-            if pages != self._shard_ends[shards - 1] or not pages:  # the last shard is not written yet
+            if shards - 1 not in self._shard_writes:  # the last shard is not written yet
                 self._schedule_write(shards - 1)
+            writes = [self._shard_writes[shard] for shard in range(shards)]
             if self._titles is not None:  # beside the last shard, in its own Pagefind
                 write = self._write(self._titles, self._staging / TITLES_FOLDER, self._pending)
-                self._shard_writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
-            for future in [*self._pending, *self._shard_writes]:
+                writes.append(asyncio.run_coroutine_threadsafe(write, self._loop))
+            for future in self._pending:
                 future.result()
+            results = [future.result() for future in writes]
             bundle = self._staging / "shard-0"
             for shard in range(1, shards):  # shard k goes inside shard 0's bundle (search_shards.py)
                 (self._staging / f"shard-{shard}").rename(shard_folder(bundle, shard))
-            install_bundle(bundle, site / INDEX_FOLDER, shards=shards)
+            write_manifest(bundle, shards, [result for shard in results[:shards] for result in shard])
+            install_bundle(bundle, site / INDEX_FOLDER)
             if self._titles is not None:
                 install_bundle(self._staging / TITLES_FOLDER, site / TITLES_FOLDER)
         except Exception as error:  # Pagefind's service reports failures as plain exceptions
