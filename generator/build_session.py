@@ -21,6 +21,7 @@ from generator.catalogue import Catalogue
 from generator.charts import MARKER
 from generator.overview_pages import fill_charts
 from generator.related_process import RelatedInBackground
+from generator.search_index import TITLE_SELECTOR, searchable_part
 from generator.search_process import SearchIndexProcess
 from generator.site import RelatedContent, fill_related, related_content
 from generator.storage import write_atomic
@@ -47,16 +48,24 @@ class BuildSession:
         self._related_content: RelatedContent | None = None
         self.search_stream: SearchIndexProcess | None = None
         self._site: Path | None = None  # where the search index goes
+        self._titles = False  # whether a title index is built (titles_ahead)
         self._papers_to_index = len(catalogue.papers)  # paper pages still to come
         self._chart_pages: list[str] = []  # written pages that still carry chart markers (site paths)
 
     def start_search_index(self, site: Path, *, titles: bool, shard_pages: int) -> None:
         """Start Pagefind's feeding process for the site built into ``site`` (returns at once; a failure
         to start is raised as :class:`generator.search_index.SearchIndexError` by a later call)."""
-        self._site = site
+        self._site, self._titles = site, titles
         self.search_stream = SearchIndexProcess(
             titles=titles, staging_parent=site.parent, shard_pages=shard_pages, pages=self._papers_to_index
         )
+
+    def titles_ahead(self, pages: list[tuple[str, str]]) -> None:
+        """Every paper page's URL and Markdown, in the order MkDocs will render them: the title index is
+        built from their title headings now, beside MkDocs, instead of from the finished pages at the end."""
+        if self.search_stream is not None and self._titles:
+            heading = [(url, searchable_part(markdown, root_selector=TITLE_SELECTOR)) for url, markdown in pages]
+            self.search_stream.add_titles(heading)
 
     def related_content(self) -> RelatedContent:
         """The related sections and exports, once the child process is done (waits the first time)."""

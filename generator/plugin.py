@@ -145,9 +145,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             pages = self.session.pages_to_render(config, self.content.pages)
         else:
             pages = [(path, page.markdown) for path, page in self.content.pages.items()]
+        paper_pages = []  # (URL, Markdown) of each paper page: its title goes to the search index now
         for path, content in pages:
-            files.append(File.generated(config, path, content=content))
+            file = File.generated(config, path, content=content)
+            files.append(file)
+            if self._is_paper_page(path):
+                paper_pages.append((f"/{file.url}", content))
         if self.build is not None:  # MkDocs holds each page's Markdown now (and lets go of it, release_page)
+            try:
+                self.build.titles_ahead(paper_pages)
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
             for path, page in self.content.pages.items():
                 self.content.pages[path] = GeneratedPage(markdown="", meta=page.meta)
         for path, data in self.content.files.items():

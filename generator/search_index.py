@@ -19,6 +19,7 @@ chunks a query needs.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,38 @@ PAPER_PAGES = "papers/*/index.html"
 # its worker (12 KB gzipped) plus its index, about 0.075 KB gzipped per paper with the fields kept
 # (titles, facts, topics): 68 KB at 749 papers, the 150 KB budget near 1,800 papers.
 LUNR_MAX_PAPERS = 1500
+
+
+# Sections of a paper page marked data-pagefind-ignore that Pagefind would parse for nothing (a third of
+# what is sent): the related papers and the BibTeX block (generator/pages.py, site.py). Their text is
+# escaped, so their closing tags are the first ones that follow.
+IGNORED_SECTIONS = re.compile(
+    r'<h2 id="related" [^>]*data-pagefind-ignore>.*?</ol>\n?'
+    r'|<h2 id="cite" [^>]*data-pagefind-ignore>.*?</pre></div>\n?',
+    re.DOTALL,
+)
+PAGE_START = '<!doctype html><html lang="en"><head></head><body>'
+PAGE_END = "</body></html>"
+
+
+def searchable_part(html: str, *, root_selector: str | None = None) -> str:
+    """The part of a finished page Pagefind reads, as a page of its own.
+
+    Pagefind indexes only the ``data-pagefind-body`` element (title, text, filters, meta and sort keys
+    all live inside it), or the ``root_selector`` element of the title-only index; the page chrome
+    around it (~60% of a paper page) is parsed and kept by Pagefind for nothing: sending just that part
+    halves Pagefind's memory and triples its speed for the same index (tests/test_parallel_build.py).
+    Pages without the marker are sent whole.
+    """
+    if root_selector == TITLE_SELECTOR and '<h1 id="title"' in html:
+        start = html.index('<h1 id="title"')
+        return PAGE_START + html[start : html.index("</h1>", start) + len("</h1>")] + PAGE_END
+    if root_selector is None and html.count("data-pagefind-body") == 1 and "</article>" in html:
+        start = html.rfind("<", 0, html.index("data-pagefind-body"))
+        end = html.rindex("</article>")
+        if start < end:
+            return PAGE_START + IGNORED_SECTIONS.sub("", html[start:end]) + PAGE_END
+    return html
 
 
 class SearchIndexError(Exception):

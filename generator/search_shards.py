@@ -4,8 +4,8 @@ Pagefind keeps a whole index in memory and, while writing it, needs about 150 KB
 one index of 20,000 papers peaks at 3 GB (``python -m generator bench --papers 20000``). The paper
 pages are therefore indexed in shards of at most :data:`SHARD_PAGES` pages, in render order, each
 written and dropped as soon as it is complete, and the browser merges them with Pagefind's
-``mergeIndex``. The last block of pages is cut in two, four fifths and one fifth
-(:func:`plan_shards`), so that only a small shard is left to build when MkDocs writes its last page.
+``mergeIndex``. The last block of pages is cut in three, 65%, 25% and 10% (:func:`plan_shards`),
+so that only a small shard is left to build when MkDocs writes its last page.
 
 Pagefind's merged search orders results by score alone, so the shards carry no sort orders (they
 would sit in each shard's metadata, which the browser downloads before any result: 88 KB gzipped at
@@ -48,18 +48,26 @@ SHARD_CODE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 def plan_shards(pages: int, shard_pages: int = SHARD_PAGES) -> list[int]:
     """How many of ``pages`` paper pages go into each shard, in render order.
 
-    Shards of ``shard_pages``, except that the last block is cut in two, four fifths and one fifth
-    (when that fifth is at least :data:`TAIL_PAGES`). Pagefind builds a shard only after its last
-    page is in; the big part is built while MkDocs renders the fifth, and only the fifth is left for
-    the end of the build (749 papers: 600 and 149 pages). The extra shard costs a search one small
+    Shards of ``shard_pages``, except that the last block is cut in three: 65%, 25% and 10% of it (when
+    that tenth is at least :data:`TAIL_PAGES`), or else in two, four fifths and a fifth (when the fifth
+    is), so that only a small shard is left to build when MkDocs writes its last paper page. Pagefind
+    builds a shard only after its last page is in, and beside MkDocs it takes about 0.4 of the time
+    MkDocs takes to render as many pages (5,000 papers: 6.4 s for a shard of 4,000 pages, which MkDocs
+    had rendered the last 1,000 in 3.7 s): each part is built while MkDocs renders the parts after it
+    (749 papers: 600 and 149 pages; 5,000: 3,250, 1,250 and 500). Each shard costs a search one small
     index chunk per word (~5 KB, :mod:`generator.pagefind_chunks`).
     """
     sizes = [shard_pages] * (pages // shard_pages) + ([pages % shard_pages] if pages % shard_pages else [])
     if not sizes:
         return [0]
-    tail = sizes[-1] // 5
-    if tail >= TAIL_PAGES:
-        sizes[-1:] = [sizes[-1] - tail, tail]
+    last = sizes.pop()
+    tenth, quarter, fifth = last // 10, last // 4, last // 5
+    if tenth >= TAIL_PAGES:
+        sizes += [last - quarter - tenth, quarter, tenth]
+    elif fifth >= TAIL_PAGES:
+        sizes += [last - fifth, fifth]
+    else:
+        sizes.append(last)
     return sizes
 
 

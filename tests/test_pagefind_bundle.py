@@ -9,9 +9,9 @@ import pytest
 
 from generator.pagefind_bundle import finish_bundle
 from generator.pagefind_canonical import ENTRY_FILE, FILTERS, SORTS, PagefindFormatError, read_pagefind_bytes
-from generator.search_index import PAPER_PAGES, index_config, page_url
+from generator.search_index import PAPER_PAGES, index_config, page_url, searchable_part
 from generator.search_shards import PAGES
-from generator.search_stream import _Service, searchable_part
+from generator.search_stream import _Service
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, build_fixture_site
 
 from generator.catalogue import load_catalogue
 from generator.charts import MARKER, catalogue_charts
@@ -98,11 +98,62 @@ def test_streamed_title_index_holds_what_indexing_the_files_gives(mini_site: Pat
         assert _fragments(streamed / folder) == _fragments(from_files / folder), folder
 
 
-# A stand-in for Pagefind's service that records the order the pages reach it, and takes its time to
-# create an index, as the real one does when pages of the previous shard are still queued before it.
+def _bundle(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def test_a_build_indexes_titles_ahead_of_the_pages_into_the_same_bundles(tmp_path: Path) -> None:
+    # The Pagefind header box: mkdocs build gives the title index every title before MkDocs renders
+    site = build_fixture_site(tmp_path / "project", header_search="pagefind")
+    from_files = tmp_path / "files"
+    shutil.copytree(site, from_files)
+    for folder in ("pagefind", "pagefind-titles"):
+        shutil.rmtree(from_files / folder)
+    build_search_index(from_files, titles=True)
+    for folder in ("pagefind", "pagefind-titles"):
+        assert _bundle(site / folder) == _bundle(from_files / folder), folder
+    assert len(_fragments(site / "pagefind-titles")) == len(list((site / "papers").glob("*/index.html")))
+
+
+def test_a_page_must_carry_the_title_indexed_ahead(tmp_path: Path) -> None:
+    from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - the process wrapper runs it
+
+    def page(title: str) -> str:
+        return f'<html><body><article data-pagefind-body><h1 id="title">{title}</h1><p>x</p></article></body></html>'
+
+    titles = [("/papers/a/", page("Alpha")), ("/papers/b/", page("Beta")), ("/papers/c/", page("Gamma"))]
+    cases = [
+        (
+            [("/papers/a/", page("Alpha")), ("/papers/b/", page("Beta <em>two</em>"))],
+            "/papers/b/: its title heading is",
+        ),
+        ([("/papers/a/", page("Alpha")), ("/papers/d/", page("Delta"))], "/papers/d/: no title was indexed ahead"),
+    ]
+    for pages, error in cases:
+        stream = SearchIndexStream(titles=True, staging_parent=tmp_path, pages=3)
+        try:
+            stream.add_titles(titles)
+            with pytest.raises(SearchIndexError, match=error):
+                for url, html in pages:
+                    stream.add(url, html)
+        finally:
+            stream.close()
+    stream = SearchIndexStream(titles=True, staging_parent=tmp_path, pages=3)
+    stream.add_titles(titles)
+    for url, html in titles[:2]:
+        stream.add(url, html)
+    with pytest.raises(SearchIndexError, match="/papers/c/: its title was indexed, its page never came"):
+        stream.finish(tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+# A stand-in for Pagefind's service that records the order the pages reach it (each process in a log
+# of its own), and takes its time to create an index, as the real one does when it is busy.
 ORDER_PAGEFIND = """#!{python}
-import base64, json, sys, time
-log, pending, indexes = open({log!r}, "w"), b"", 0
+import base64, json, os, sys, time
+log, pending, indexes = open(os.path.join({logs!r}, str(os.getpid())), "w"), b"", 0
 while chunk := sys.stdin.buffer.read1(65536):
     *messages, pending = (pending + chunk).split(b",")
     for message in messages:
@@ -127,12 +178,13 @@ while chunk := sys.stdin.buffer.read1(65536):
 def test_pages_reach_pagefind_in_the_order_they_were_added(tmp_path: Path, monkeypatch) -> None:
     from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - the process wrapper runs it
 
-    log, fake = tmp_path / "order.log", tmp_path / "pagefind"
-    fake.write_text(ORDER_PAGEFIND.format(python=sys.executable, log=str(log)))
+    logs, fake = tmp_path / "logs", tmp_path / "pagefind"
+    logs.mkdir()
+    fake.write_text(ORDER_PAGEFIND.format(python=sys.executable, logs=str(logs)))
     fake.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     urls = [f"/papers/p{number:04}/" for number in range(2000)]
-    stream = SearchIndexStream(shard_pages=50, staging_parent=tmp_path, pages=len(urls))
+    stream = SearchIndexStream(shard_pages=100, staging_parent=tmp_path, pages=len(urls))
     try:
         for url in urls:  # pages keep coming while each shard's index is created
             stream.add(url, "<html><body data-pagefind-body><h1>x</h1></body></html>")
@@ -143,7 +195,10 @@ def test_pages_reach_pagefind_in_the_order_they_were_added(tmp_path: Path, monke
         concurrent.futures.wait(stream._shard_writes.values(), timeout=60)  # noqa: SLF001
     finally:
         stream.close()
-    assert log.read_text().split() == urls
+    # One Pagefind a shard: each got its shard's pages in the order they were added
+    received = sorted(log.read_text().split() for log in logs.iterdir())
+    assert [len(pages) for pages in received if pages] == plan_shards(len(urls), 100)
+    assert [url for pages in received for url in pages] == urls
 
 
 def test_the_feeding_process_reports_why_pagefind_could_not_start(tmp_path: Path, monkeypatch) -> None:
@@ -177,12 +232,14 @@ def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:
         (0, [0]),
         (8, [8]),  # a fifth of 8 pages is not worth a shard
         (749, [600, 149]),
-        (5000, [4000, 1000]),
-        (12000, [5000, 5000, 1600, 400]),
-        (20000, [5000, 5000, 5000, 4000, 1000]),
+        (999, [800, 199]),  # a tenth of 999 is not worth a shard: a fifth is
+        (1000, [650, 250, 100]),
+        (5000, [3250, 1250, 500]),
+        (12000, [5000, 5000, 1300, 500, 200]),
+        (20000, [5000, 5000, 5000, 3250, 1250, 500]),
     ],
 )
-def test_the_last_shard_is_a_fifth_of_the_last_block(pages: int, sizes: list[int]) -> None:
+def test_the_last_block_is_cut_so_that_a_small_shard_is_left_last(pages: int, sizes: list[int]) -> None:
     assert plan_shards(pages, 5000) == sizes
 
 
