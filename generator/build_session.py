@@ -23,7 +23,7 @@ from generator.overview_pages import fill_charts
 from generator.related_process import RelatedInBackground
 from generator.search_index import TITLE_SELECTOR, searchable_part
 from generator.search_process import SearchIndexProcess
-from generator.site import RelatedContent, fill_related, related_content
+from generator.site import RelatedContent, fill_related
 from generator.storage import write_atomic
 
 CHART_MARK = MARKER.split("{", 1)[0]
@@ -41,10 +41,11 @@ def release_page(page: Page) -> None:
 class BuildSession:
     """The related papers' child process, its result, and the streamed Pagefind index of one build."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
-        """Start computing the related papers (before the pages are generated, so both run at once)."""
+    def __init__(self, catalogue: Catalogue, *, site_url: str, site_name: str) -> None:
+        """Start computing the related papers (before the pages are generated, so both run at once);
+        ``site_url`` and ``site_name`` as given to :func:`generator.site.generate_site`."""
         self.catalogue = catalogue
-        self.related = RelatedInBackground(catalogue.papers, catalogue.topics)
+        self.related = RelatedInBackground(catalogue, site_url=site_url, site_name=site_name)
         self._related_content: RelatedContent | None = None
         self.search_stream: SearchIndexProcess | None = None
         self._site: Path | None = None  # where the search index goes
@@ -70,7 +71,7 @@ class BuildSession:
     def related_content(self) -> RelatedContent:
         """The related sections and exports, once the child process is done (waits the first time)."""
         if self._related_content is None:
-            self._related_content = related_content(self.catalogue, self.related.result())
+            self._related_content = self.related.result()
         return self._related_content
 
     def fill_related(self, src_uri: str, html: str) -> str:

@@ -8,6 +8,7 @@ with code", "Catalogue at a glance" and "Open data" (as ``(markdown, title)`` by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from generator.catalogue import Catalogue
 from generator.charts import Chart
@@ -39,11 +40,26 @@ def discovery_files(
     ``memo(key, function, *args, **kwargs)`` (``mkdocs serve``, :class:`generator.serve_stages.Memo`) gives
     back the feeds of the previous rebuild whose newest papers did not change (feedgen takes ~8 ms a feed).
     """
+    files = {path: make() for path, make in _discovery_makers(catalogue, site_url, site_name, memo or _call).items()}
+    for chart in charts:  # charts drawn later are written then (generator/build_session.py)
+        if chart.drawn:
+            files[f"charts/{chart.name}.svg"] = chart.svg
+    return files
+
+
+def discovery_file_paths(catalogue: Catalogue) -> list[str]:
+    """The paths of :func:`discovery_files` but the charts', without making the files."""
+    return list(_discovery_makers(catalogue, "", "", _call))
+
+
+def _discovery_makers(
+    catalogue: Catalogue, site_url: str, site_name: str, run: Callable[..., str]
+) -> dict[str, Callable[[], str]]:
+    """Each discovery file's path, and how to make it."""
     papers = list(catalogue.papers)
     names = {topic.id: topic.name for topic in catalogue.topics}
-    run = memo or _call
-    files = {
-        "feed.xml": run(
+    makers = {
+        "feed.xml": lambda: run(
             (newest_papers(papers), site_name, site_url, names),
             render_feed,
             papers,
@@ -53,30 +69,37 @@ def discovery_files(
             feed_path="feed.xml",
             topic_names=names,
         ),
-        "citations.bib": render_bibtex(papers, site_url=site_url),
-        "api/topics.json": safe_json(topics_export(catalogue.topics, papers)),
-        "api/papers.schema.json": safe_json(papers_schema()),
-        "api/topics.schema.json": safe_json(topics_schema()),
+        "citations.bib": lambda: render_bibtex(papers, site_url=site_url),
+        "api/topics.json": lambda: safe_json(topics_export(catalogue.topics, papers)),
+        "api/papers.schema.json": lambda: safe_json(papers_schema()),
+        "api/topics.schema.json": lambda: safe_json(topics_schema()),
     }
     for topic in catalogue.topics:
-        members = catalogue.papers_in(topic.id)
-        files[f"topics/{topic.id}/feed.xml"] = run(
-            (newest_papers(members, TOPIC_FEED_SIZE), topic, site_name, site_url, names),
-            render_feed,
-            members,
-            title=f"{site_name}: {topic.name}",
-            subtitle=topic.description,
-            site_url=site_url,
-            feed_path=f"topics/{topic.id}/feed.xml",
-            page_path=f"topics/{topic.id}/",
-            topic_names=names,
-            limit=TOPIC_FEED_SIZE,
-        )
-        files[f"topics/{topic.id}/citations.bib"] = render_bibtex(members, site_url=site_url)
-    for chart in charts:  # charts drawn later are written then (generator/build_session.py)
-        if chart.drawn:
-            files[f"charts/{chart.name}.svg"] = chart.svg
-    return files
+        makers[f"topics/{topic.id}/feed.xml"] = partial(_topic_feed, catalogue, topic, site_url, site_name, names, run)
+        makers[f"topics/{topic.id}/citations.bib"] = partial(_topic_bibtex, catalogue, topic, site_url)
+    return makers
+
+
+def _topic_feed(
+    catalogue: Catalogue, topic: Topic, site_url: str, site_name: str, names: dict[str, str], run: Callable[..., str]
+) -> str:
+    members = catalogue.papers_in(topic.id)
+    return run(
+        (newest_papers(members, TOPIC_FEED_SIZE), topic, site_name, site_url, names),
+        render_feed,
+        members,
+        title=f"{site_name}: {topic.name}",
+        subtitle=topic.description,
+        site_url=site_url,
+        feed_path=f"topics/{topic.id}/feed.xml",
+        page_path=f"topics/{topic.id}/",
+        topic_names=names,
+        limit=TOPIC_FEED_SIZE,
+    )
+
+
+def _topic_bibtex(catalogue: Catalogue, topic: Topic, site_url: str) -> str:
+    return render_bibtex(catalogue.papers_in(topic.id), site_url=site_url)
 
 
 def _call(key: object, function: Callable[..., str], /, *args: object, **kwargs: object) -> str:

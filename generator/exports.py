@@ -12,6 +12,8 @@ import json
 from generator.catalogue import Catalogue
 from generator.records import Paper
 
+PAPERS_EXPORT = "api/papers.json"  # every paper, one JSON line each
+
 
 def paper_export(paper: Paper, related: list[str] | None = None) -> dict:
     """One paper as open data; ``related``: ids of the most similar papers, best first."""
@@ -51,4 +53,4 @@ def write_exports(catalogue: Catalogue, related: dict[str, list[str]] | None = N
     """Every export file: site-relative path → text."""
     related = related or {}
     papers = [paper_export(paper, related.get(paper.id)) for paper in catalogue.papers]
-    return {"api/papers.json": safe_json_lines(papers)}
+    return {PAPERS_EXPORT: safe_json_lines(papers)}

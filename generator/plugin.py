@@ -98,7 +98,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             raise PluginError(f"the catalogue has problems:\n{error}") from None
         self._stop_background()
         if self.session is None:
-            self.build = BuildSession(catalogue)
+            self.build = BuildSession(catalogue, site_url=config.site_url or "", site_name=config.site_name)
         engine = self.config.header_search
         engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
         derived = self.session.derived_stages(catalogue) if self.session is not None else None

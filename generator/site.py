@@ -21,13 +21,14 @@ from generator.citations import render_bibtex
 from generator.discovery import paper_head, render_bibtex_block, render_related
 from generator.discovery_site import (
     DISCOVERY_PAGES,
+    discovery_file_paths,
     discovery_files,
     discovery_pages,
     topic_head,
     topic_links,
     topic_listing,
 )
-from generator.exports import write_exports
+from generator.exports import PAPERS_EXPORT, write_exports
 from generator.note_pages import Repository, render_notes_section, render_recent_notes
 from generator.notes import notes_by_paper
 from generator.pages import (
@@ -92,11 +93,12 @@ def generate_site(
     ``repository`` (the catalogue's GitHub repository and branch) enables the
     "Add a note", "Edit record" and note history links.
     With ``related_later`` the related papers are not computed here: paper pages carry
-    :data:`RELATED_MARKER` where their section goes and ``api/papers.json`` has no related ids yet;
-    :func:`related_content` gives both once the caller has the related papers (the MkDocs plugin
-    computes them in another process while MkDocs renders). The charts are not drawn either: the glance
-    page carries :data:`generator.charts.MARKER` for each SVG (:func:`generator.overview_pages.fill_charts`)
-    and ``charts/*.svg`` are left to the caller.
+    :data:`RELATED_MARKER` where their section goes, and the files are left out but for an empty
+    placeholder of each (pages link to them); :func:`related_content` gives the sections and every file
+    once the caller has the related papers (the MkDocs plugin computes them all in another process while
+    MkDocs renders: feeds, BibTeX and exports took ~0.5 s of 5,000 papers' 2.5 s here). The charts are not
+    drawn either: the glance page carries :data:`generator.charts.MARKER` for each SVG
+    (:func:`generator.overview_pages.fill_charts`) and ``charts/*.svg`` are left to the caller.
     ``lunr_papers``: whether paper pages go into Material's lunr index (default: when lunr serves the
     header box, :func:`generator.search_index.header_engine`); above that size Pagefind serves both
     search boxes and lunr would only cost build time (~1 ms a page) and 2.7 KB a paper of index.
@@ -162,11 +164,27 @@ def generate_site(
     )
     summary = render_summary(list(catalogue.papers), list(catalogue.topics), note_counts=note_counts)
     summary += render_recent_notes(catalogue.notes, by_id)
-    files = {
-        **write_exports(catalogue, related=related_ids(related or {})),
+    if related is None:  # written with the related papers (related_content); MkDocs checks pages' links to them
+        files: dict[str, str | bytes] = dict.fromkeys([PAPERS_EXPORT, *discovery_file_paths(catalogue)], "")
+    else:
+        files = site_files(catalogue, related, charts, site_url=site_url, site_name=site_name, memo=memo)
+    return SiteContent(pages=pages, files=files, summary=summary)
+
+
+def site_files(
+    catalogue: Catalogue,
+    related: Related,
+    charts: list[Chart],
+    *,
+    site_url: str,
+    site_name: str,
+    memo: Memo | None = None,
+) -> dict[str, str | bytes]:
+    """The exports, feeds and BibTeX files (and the charts drawn already), by site path."""
+    return {
+        **write_exports(catalogue, related=related_ids(related)),
         **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name, memo=memo),
     }
-    return SiteContent(pages=pages, files=files, summary=summary)
 
 
 # ``memo(key, function, *args, **kwargs)``: the function's result, or the one kept under the same key.
@@ -220,18 +238,22 @@ def related_section(paper: Paper, related: Related, by_id: dict[str, Paper], top
 
 @dataclass(frozen=True)
 class RelatedContent:
-    """What ``related_later`` left out: each paper page's section by source path, and the export files."""
+    """What ``related_later`` left out: each paper page's section by source path, and the files by site path."""
 
     sections: dict[str, str]
-    files: dict[str, str]
+    files: dict[str, str | bytes]
 
 
-def related_content(catalogue: Catalogue, related: Related) -> RelatedContent:
-    """The related sections and ``api/papers.json`` of a site generated with ``related_later``."""
+def related_content(
+    catalogue: Catalogue, related: Related, *, site_url: str = "", site_name: str = DEFAULT_SITE_NAME
+) -> RelatedContent:
+    """The related sections and the files of a site generated with ``related_later`` (same arguments)."""
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
     topics = {topic.id: topic for topic in catalogue.topics}
     by_id = catalogue.by_id()
     sections = {paper_path(paper.id): related_section(paper, related, by_id, topics) for paper in catalogue.papers}
-    return RelatedContent(sections=sections, files=write_exports(catalogue, related=related_ids(related)))
+    files = site_files(catalogue, related, [], site_url=site_url, site_name=site_name)
+    return RelatedContent(sections=sections, files=files)
 
 
 def fill_related(html: str, section: str) -> str:
