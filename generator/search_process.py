@@ -19,11 +19,13 @@ runs threads, and a forked child of a threaded process can deadlock.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from generator.related_process import BACKGROUND_NICENESS
 from generator.search_index import SearchIndexError
 
 STOP_SECONDS = 10.0  # how long ``close`` lets the child clean up before it is killed
@@ -139,6 +141,7 @@ def _serve(connection: Connection, titles: bool, staging_parent: Path | None, sh
     """The child: a SearchIndexStream fed from ``connection`` until "finish" or "close"."""
     from generator.search_stream import SearchIndexStream  # noqa: PLC0415 - imported in the child only
 
+    os.nice(BACKGROUND_NICENESS)  # MkDocs' page loop first; Pagefind's processes inherit it
     try:
         stream = SearchIndexStream(titles=titles, staging_parent=staging_parent, shard_pages=shard_pages, pages=pages)
     except SearchIndexError as error:

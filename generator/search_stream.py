@@ -44,6 +44,10 @@ from generator.search_index import (
 )
 from generator.search_shards import SHARD_PAGES, Result, plan_shards, shard_folder, write_manifest
 
+# Shards holding pages at once: one being built and written, one being filled. Pagefind beside a busy
+# MkDocs falls behind now and then; unbounded, four shards piled up in memory at the end of a
+# 20,000-paper build (3.6 GB for all processes together).
+SHARDS_IN_MEMORY = 2
 RESPONSE_LIMIT = 2**31  # bytes of one response from Pagefind (a whole index from get_files)
 
 
@@ -202,11 +206,14 @@ class SearchIndexStream:
         Created here, in the caller's thread, and not by that page's task in the loop: a task that had
         to wait for the index could be overtaken by a later page's task that found it ready, and
         Pagefind numbers the results in the order the pages reach it (the index would differ from run
-        to run).
+        to run). At most :data:`SHARDS_IN_MEMORY` shards hold pages at once: a shard is opened only once
+        the shard two before it is written (its failure is reported by ``finish``).
         """
         if shard not in self._shards:
             if shard not in self._services:
                 raise SearchIndexError("Pagefind's service is not running")
+            if shard >= SHARDS_IN_MEMORY:  # the shard before the one before is written and stopped first
+                concurrent.futures.wait([self._shard_writes[shard - SHARDS_IN_MEMORY]])
             try:
                 self._shards[shard] = self._run(self._services[shard].create_index(index_config()))
             except Exception as error:  # Pagefind's service reports failures as plain exceptions

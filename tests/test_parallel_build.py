@@ -5,13 +5,14 @@ from __future__ import annotations
 import concurrent.futures
 import gzip
 import json
+import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_fixture_site
+from conftest import FIXTURES, REPO, build_fixture_site
 
 from generator.catalogue import load_catalogue
 from generator.charts import MARKER, catalogue_charts
@@ -20,6 +21,7 @@ from generator.overview_pages import fill_charts
 from generator.pagefind_canonical import ENTRY_FILE
 from generator.pages import paper_path
 from generator.related import related_papers
+from generator.related_process import BACKGROUND_NICENESS, RelatedInBackground
 from generator.search_index import SearchIndexError, build_search_index
 from generator.search_process import SearchIndexProcess
 from generator.search_shards import MANIFEST, SHARD_PAGES, plan_shards
@@ -215,6 +217,32 @@ def test_the_feeding_process_reports_why_pagefind_could_not_start(tmp_path: Path
     stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path, pages=0)
     with pytest.raises(SearchIndexError, match="Pagefind could not start: .*no-such-pagefind"):
         stream.finish(tmp_path / "site")  # or the end of the build, with no page
+
+
+def test_the_feeding_process_and_its_pagefinds_give_way_to_mkdocs(tmp_path: Path) -> None:
+    stream = SearchIndexProcess(titles=True, shard_pages=SHARD_PAGES, staging_parent=tmp_path, pages=10)
+    try:
+        stream._check_started(wait=True)  # noqa: SLF001 - "ready": the child and its Pagefinds run
+        child = stream._process.pid  # noqa: SLF001
+        tasks = Path(f"/proc/{child}/task")
+        pagefinds = [int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+        assert len(pagefinds) == 2  # one for the paper index's one shard, one for the titles
+        expected = min(os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS, 19)
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in [child, *pagefinds]] == [expected] * 3
+    finally:
+        stream.close()
+
+
+def test_the_related_papers_child_gives_way_to_mkdocs() -> None:
+    catalogue = load_catalogue(FIXTURES / "mini")
+    related = RelatedInBackground(catalogue, site_url="", site_name="Mini")
+    try:
+        assert related.result().sections  # the child ran
+        worker = related._pool._pool[0].pid  # noqa: SLF001 - the pool's one process
+        expected = min(os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS, 19)
+        assert os.getpriority(os.PRIO_PROCESS, worker) == expected
+    finally:
+        related.close()
 
 
 def test_paper_pages_leave_lunr_when_pagefind_serves_the_header_box() -> None:
