@@ -25,13 +25,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
-import json
 import os
 import re
 
-import cbor2
-
-from generator.pagefind_canonical import ENTRY_FILE, SIGNATURE, PagefindFormatError, unwrap_pagefind_bytes
+from generator.pagefind_canonical import SIGNATURE, PagefindFormatError, unwrap_pagefind_bytes
 
 CHUNK_BYTES = 16_000  # uncompressed; ~5 KB gzipped. python -m generator search-budget measures the choice
 CHUNKS = 2  # position in Pagefind's metadata of the chunk list: [from, to, file hash] triples
@@ -170,23 +167,3 @@ def cut_index_chunks(files: dict[str, bytes], meta: list, language: str, *, targ
         names.add(digest[:length])
         bounds.append(f"{language}_{digest[:length]}")
         files[f"index/{bounds[2]}.pf_index"] = _gzip(payload)
-
-
-def split_index_chunks(files: list[dict], *, target: int = CHUNK_BYTES) -> list[dict]:
-    """The files of a Pagefind bundle (``{"path", "content"}`` each, as ``get_files`` gives them) with
-    every language's word index in chunks of about ``target`` bytes (:func:`cut_index_chunks`); other
-    files are unchanged (and a bundle without Pagefind's entry file has no index to cut). The build
-    cuts the chunks within :func:`generator.pagefind_bundle.finish_bundle`."""
-    by_path = {file["path"]: file["content"] for file in files}
-    if ENTRY_FILE not in by_path:
-        return files
-    entry = json.loads(by_path[ENTRY_FILE])
-    for language, info in sorted(entry["languages"].items()):
-        meta_path = f"pagefind.{info['hash']}.pf_meta"
-        meta = cbor2.loads(unwrap_pagefind_bytes(by_path.pop(meta_path), meta_path))
-        cut_index_chunks(by_path, meta, language, target=target)
-        encoded = cbor2.dumps(meta)
-        info["hash"] = f"{language}_{hashlib.sha256(encoded).hexdigest()[:10]}"
-        by_path[f"pagefind.{info['hash']}.pf_meta"] = _gzip(encoded)
-    by_path[ENTRY_FILE] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return [{"path": path, "content": content} for path, content in sorted(by_path.items())]

@@ -9,8 +9,9 @@ from pathlib import Path
 import cbor2
 import pytest
 
+from generator.pagefind_bundle import finish_bundle
 from generator.pagefind_canonical import SIGNATURE, PagefindFormatError, unwrap_pagefind_bytes
-from generator.pagefind_chunks import CHUNKS, chunk_bounds, group_entries, split_index_chunks
+from generator.pagefind_chunks import CHUNKS, chunk_bounds, cut_index_chunks, group_entries
 
 
 def bundle_files(bundle: Path) -> list[dict]:
@@ -20,6 +21,21 @@ def bundle_files(bundle: Path) -> list[dict]:
         for path in sorted(bundle.rglob("*"))
         if path.is_file()
     ]
+
+
+def split_index_chunks(files: list[dict], *, target: int) -> list[dict]:
+    """The bundle with its word index cut into chunks of about ``target`` bytes, and nothing else changed
+    (the build cuts them within generator/pagefind_bundle.py, which also renames the results)."""
+    by_path = {file["path"]: file["content"] for file in files}
+    entry = json.loads(by_path["pagefind-entry.json"])
+    for language, info in sorted(entry["languages"].items()):
+        meta_path = f"pagefind.{info['hash']}.pf_meta"
+        meta = cbor2.loads(unwrap_pagefind_bytes(by_path.pop(meta_path), meta_path))
+        cut_index_chunks(by_path, meta, language, target=target)
+        info["hash"] = f"{language}_meta"
+        by_path[f"pagefind.{info['hash']}.pf_meta"] = gzip.compress(SIGNATURE + cbor2.dumps(meta), mtime=0)
+    by_path["pagefind-entry.json"] = json.dumps(entry).encode()
+    return [{"path": path, "content": content} for path, content in sorted(by_path.items())]
 
 
 def read_index(files: list[dict]) -> tuple[list, list[list]]:
@@ -108,4 +124,4 @@ def test_an_index_chunk_in_another_layout_is_an_error_naming_the_file(mini_bundl
         for file in mini_bundle
     ]
     with pytest.raises(PagefindFormatError, match=rf"^{path}: byte \d+ does not end the entry of 'word'$"):
-        split_index_chunks(broken)
+        finish_bundle(broken)  # as the build meets it
