@@ -72,8 +72,9 @@ def read_metadata(files: dict[str, bytes], file_hash: str) -> list:
 
 
 def canonical_filters(files: dict[str, bytes], meta: list, language: str) -> None:
-    """Sort each filter's values, the filter list and the sort orders of ``meta`` (one language's
-    metadata); the filter files in ``files`` are renamed after their new contents."""
+    """Sort each filter's values and the filter list of ``meta`` (one language's metadata); the filter
+    files in ``files`` are renamed after their new contents. (The sort orders, in the same random order,
+    are dropped by :func:`generator.pagefind_bundle.finish_bundle`.)"""
     filters = []
     for name, file_hash in meta[FILTERS]:
         path = f"filter/{file_hash}.pf_filter"
@@ -86,4 +87,3 @@ def canonical_filters(files: dict[str, bytes], meta: list, language: str) -> Non
         files[f"filter/{new_hash}.pf_filter"] = data
         filters.append([name, new_hash])
     meta[FILTERS] = sorted(filters)
-    meta[SORTS] = sorted(meta[SORTS], key=lambda pair: pair[0])

@@ -149,7 +149,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for path, content in pages:
             file = File.generated(config, path, content=content)
             files.append(file)
-            if self._is_paper_page(path):
+            if self.build is not None and self._is_paper_page(path):
                 paper_pages.append((f"/{file.url}", content))
         if self.build is not None:  # MkDocs holds each page's Markdown now (and lets go of it, release_page)
             try:

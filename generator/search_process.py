@@ -125,14 +125,15 @@ class SearchIndexProcess:
     def close(self) -> None:
         """Stop the child (it removes its staging folder); safe to call twice."""
         self._closing = True
-        if self._process.is_alive():
+        alive = self._process.is_alive()
+        if alive:
             self._outbox.put(("close",))
-            self._outbox.put(None)
+        self._outbox.put(None)  # the sender stops after it
+        if alive:
             self._process.join(STOP_SECONDS)
             if self._process.is_alive():
                 self._process.kill()  # a send blocked on the full pipe fails now, and the sender ends
                 self._process.join()
-        self._outbox.put(None)
         self._sender.join()
         self._connection.close()
 

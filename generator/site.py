@@ -106,7 +106,7 @@ def generate_site(
     :mod:`generator.serve_stages`), used instead of computing them here; ``memo`` (serve too) returns the
     paper pages and export files of the previous rebuild whose inputs are unchanged.
     """
-    site_url = site_url.rstrip("/") + "/" if site_url else ""
+    site_url = _absolute_base(site_url)
     topics = {topic.id: topic for topic in catalogue.topics}
     by_id = catalogue.by_id()
     notes = notes_by_paper(catalogue.notes)
@@ -187,6 +187,11 @@ def site_files(
     }
 
 
+def _absolute_base(site_url: str) -> str:
+    """``site_url`` ending in one ``/`` (empty stays empty: relative URLs)."""
+    return site_url.rstrip("/") + "/" if site_url else ""
+
+
 # ``memo(key, function, *args, **kwargs)``: the function's result, or the one kept under the same key.
 Memo = Callable[..., object]
 
@@ -248,7 +253,7 @@ def related_content(
     catalogue: Catalogue, related: Related, *, site_url: str = "", site_name: str = DEFAULT_SITE_NAME
 ) -> RelatedContent:
     """The related sections and the files of a site generated with ``related_later`` (same arguments)."""
-    site_url = site_url.rstrip("/") + "/" if site_url else ""
+    site_url = _absolute_base(site_url)
     topics = {topic.id: topic for topic in catalogue.topics}
     by_id = catalogue.by_id()
     sections = {paper_path(paper.id): related_section(paper, related, by_id, topics) for paper in catalogue.papers}
