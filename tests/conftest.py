@@ -10,10 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench import copy_site_sources
-
 REPO = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+# What a site needs beside its catalogue: the configuration, the hand-written pages, the theme
+# overrides and what the pages include.
+SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md")
+
+
+def copy_site_sources(root: Path, target: Path) -> None:
+    """Copy the site configuration (mkdocs.yml, docs/, overrides/, what docs include) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SITE_SOURCES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
 
 
 def make_project(target: Path, catalogue: Path) -> Path:
@@ -86,7 +98,7 @@ def real_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chromium_browser():
     """One headless Debian Chromium for the whole session (search tests); skipped only without it."""
-    from generator.search_browser import CHROMIUM, chromium
+    from benchmarks.search_browser import CHROMIUM, chromium
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
@@ -97,7 +109,7 @@ def chromium_browser():
 @pytest.fixture(scope="session")
 def real_site_url(real_site) -> str:
     """The real site (with its Pagefind index) served on 127.0.0.1; returns the base URL."""
-    from generator.search_browser import serve
+    from benchmarks.search_browser import serve
 
     with serve(real_site) as base:
         yield base

@@ -6,8 +6,8 @@ import json
 import subprocess
 import sys
 
-from generator.catalogue import load_catalogue, read_records
-from generator.synthesise import synthesise_notes, synthesise_papers, write_catalogue
+from generator.records.catalogue import load_catalogue, read_records
+from benchmarks.synthesise import synthesise_notes, synthesise_papers, write_catalogue
 from tests.conftest import REPO, environment
 
 

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, run_generator
 
-import generator.topics as topics_module
-from generator.catalogue import CatalogueError, load_catalogue, load_topics, read_record
-from generator.listings import ListingEntry
-from generator.records import Paper, merge_entries
-from generator.schema import paper_to_data
-from generator.storage import FILE_MODE, dump_yaml, parse_yaml, write_atomic
-from generator.topic_process import TopicMatchesInBackground
-from generator.topics import match_topics, taxonomy_rules
+import generator.records.topics as topics_module
+from generator.records.catalogue import CatalogueError, load_catalogue, load_topics, read_record
+from generator.records.listings import ListingEntry
+from generator.records.records import Paper, merge_entries
+from generator.records.schema import paper_to_data
+from generator.records.storage import FILE_MODE, dump_yaml, parse_yaml, write_atomic
+from generator.records.topics import match_topics
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -177,45 +176,3 @@ def test_write_atomic_keeps_a_files_mode_and_gives_new_files_the_usual_one(tmp_p
     assert record.stat().st_mode & 0o777 == 0o640 and record.read_text() == "title: B\n"
 
 
-def test_the_topic_child_matches_what_this_process_matches():
-    topics, _ = load_topics(REPO)
-    paths = sorted((REPO / "catalogue" / "papers").glob("*.yml"))
-    topics_module._MATCHED.clear()  # noqa: SLF001 - nothing remembered: the child's results are what is used
-    helper = TopicMatchesInBackground(REPO, paths)
-    assert helper.use(topics) == len(paths) == 749
-    remembered = dict(topics_module._MATCHED)  # noqa: SLF001
-    topics_module._MATCHED.clear()  # noqa: SLF001
-    for path in paths:
-        paper = read_record(REPO, path)
-        assert paper is not None
-        key = (taxonomy_rules(topics), paper.title, paper.abstract)
-        assert remembered[key] == match_topics(paper.title, paper.abstract, topics), path.name
-    assert sum(bool(found) for found in remembered.values()) > 600  # the rules did tag papers
-
-
-def test_a_parallel_load_equals_a_sequential_one_and_reports_the_same_problems(tmp_path):
-    topics_module._MATCHED.clear()  # noqa: SLF001
-    assert load_catalogue(REPO, parallel_above=1) == load_catalogue(REPO, parallel_above=10**9)
-    shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
-    for name, text in BAD_RECORDS.items():
-        (tmp_path / "catalogue" / "papers" / name).write_text(text, encoding="utf-8")
-    problems = []
-    for parallel_above in (1, 10**9):
-        topics_module._MATCHED.clear()  # noqa: SLF001
-        with pytest.raises(CatalogueError) as error:
-            load_catalogue(tmp_path, parallel_above=parallel_above)
-        problems.append(error.value.problems)
-    assert problems[0] == problems[1] and len(problems[0]) == 11
-
-
-def test_a_child_with_other_rules_is_not_believed(tmp_path):
-    shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
-    (tmp_path / "catalogue" / "topics.yml").write_text(
-        (REPO / "catalogue" / "topics.yml").read_text().replace("lora", "loraa")
-    )
-    paths = sorted((tmp_path / "catalogue" / "papers").glob("*.yml"))
-    topics, _ = load_topics(REPO)
-    topics_module._MATCHED.clear()  # noqa: SLF001
-    assert TopicMatchesInBackground(tmp_path, paths).use(topics) == 0  # the child ran other rules
-    assert not topics_module._MATCHED  # noqa: SLF001
-    assert TopicMatchesInBackground(REPO, paths[:1]).use(topics) == 1  # a record of another folder: fine

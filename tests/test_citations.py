@@ -7,7 +7,7 @@ import json
 import bibtexparser
 import pybtex.database
 
-from generator.citations import latex_escape, latex_title
+from generator.pages.citations import latex_escape, latex_title
 
 
 def parse(path) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.compact import compact_html
+from generator.engine.compact import compact_html
 
 
 def test_indentation_and_blank_lines_go_line_breaks_stay():

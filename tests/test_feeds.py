@@ -6,8 +6,8 @@ import json
 
 import feedparser
 
-from generator.feeds import SUMMARY_LENGTH, TOPIC_FEED_SIZE, newest_papers
-from generator.records import Paper
+from generator.pages.feeds import SUMMARY_LENGTH, TOPIC_FEED_SIZE, newest_papers
+from generator.records.records import Paper
 
 SITE_URL = "https://paper-catalogue.github.io/paper-catalogue/"
 

@@ -17,7 +17,7 @@ import html5lib
 import pytest
 from conftest import FIXTURES, make_project, mkdocs_build, run_generator
 
-from generator.storage import dump_yaml
+from generator.records.storage import dump_yaml
 
 PAYLOADS = [line for line in (FIXTURES / "xss_payloads.txt").read_text(encoding="utf-8").splitlines() if line]
 LEGIT = "Legit: <4.3% A & B S*"
@@ -151,7 +151,16 @@ def test_no_live_markup_on_any_page(hostile_site, theme_scripts):
         if where == "search/index.html":
             continue  # its form and stylesheet are hand-written in docs/search.md; no contributed text
         for article in find_class(root, "article", "md-content__inner"):
+            # A paper's citation metadata: Scholar <meta name content> tags and JSON-LD (checked above).
+            metadata = {id(element) for block in find_class(article, "div", "paper-metadata") for element in block.iter()}
             for element in article.iter():
+                if id(element) in metadata and element.tag == "meta":
+                    assert set(element.attrib) == {"name", "content"}, (where, element.attrib)
+                    assert element.get("name").startswith("citation_"), (where, element.attrib)
+                    continue
+                if id(element) in metadata and element.tag == "script":
+                    assert set(element.attrib) == {"type"} and element.get("type") == "application/ld+json", where
+                    continue
                 assert element.tag not in FORBIDDEN_IN_CONTENT, (where, element.tag)
                 # Inline chart SVG is drawn by matplotlib, not from contributed text; notes can carry
                 # no SVG at all (the sanitiser's allow-list), and tags, on* and URLs are checked above.

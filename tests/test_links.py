@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.links import LINK_KINDS, CodeLink, extract_links
-from generator.listings import parse_listing
+from generator.records.links import LINK_KINDS, CodeLink, extract_links
+from generator.records.listings import parse_listing
 
 SOURCES = Path(__file__).parent.parent / "sources"
 

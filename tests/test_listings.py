@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.listings import ListingEntry, ListingError, parse_listing
+from generator.records.listings import ListingEntry, ListingError, parse_listing
 
 SOURCES = Path(__file__).parent.parent / "sources"
 

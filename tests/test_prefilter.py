@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from generator.catalogue import load_topics, read_records
-from generator.prefilter import candidates, fold, required_clauses
-from generator.topics import SENTENCE_BREAK, Topic, build_topics, match_topics
+from generator.records.catalogue import load_topics, read_records
+from generator.records.prefilter import candidates, fold, required_clauses
+from generator.records.topics import SENTENCE_BREAK, Topic, build_topics, match_topics
 from tests.conftest import REPO
 
 

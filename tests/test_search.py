@@ -18,10 +18,10 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO, make_project, mkdocs_build
 
-from generator.catalogue import load_catalogue
-from generator.pages import pagefind_markers, render_paper_page
-from generator.search_browser import lunr_top, open_header_search, pagefind_top
-from generator.search_index import LUNR_MAX_PAPERS, SearchIndexError, build_search_index, header_engine
+from generator.records.catalogue import load_catalogue
+from generator.pages.render import pagefind_markers, render_paper_page
+from benchmarks.search_browser import lunr_top, open_header_search, pagefind_top
+from generator.search.index import LUNR_MAX_PAPERS, SearchIndexError, build_search_index, header_engine
 from generator.search_process import SearchIndexProcess
 from generator.search_shards import SHARD_PAGES
 

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import FIXTURES, REPO, build_fixture_site, make_project, mkdocs_build
 
-from generator.catalogue import load_catalogue
-from generator.search_browser import open_header_search, paper_id, serve
+from generator.records.catalogue import load_catalogue
+from benchmarks.search_browser import open_header_search, paper_id, serve
 
 SEARCH_TRAFFIC = ("search_index.json", "/workers/search.", "/pagefind/")
 MULTILINGUAL = "Multilingual & low-resource languages"

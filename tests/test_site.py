@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-from generator.catalogue import load_catalogue
+from generator.records.catalogue import load_catalogue
 
 
 def read(site: Path, *parts: str) -> str:

@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import build_fixture_site
 
-from generator.search_browser import paper_id, serve
+from benchmarks.search_browser import paper_id, serve
 
 BETTER = "better-faster-large-language-models-via-multi-token-prediction"
 QLORA = "qlora-efficient-finetuning-of-quantized-llms"

@@ -1,4 +1,4 @@
-"""Tests for generator.topics and the curated taxonomy in catalogue/topics.yml."""
+"""Tests for generator.records.topics and the curated taxonomy in catalogue/topics.yml."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pathlib
 
 import pytest
 
-from generator.listings import parse_listing
-from generator.storage import read_yaml
-from generator.topics import Topic, TopicError, apply_overrides, build_topics, count_table, match_topics
+from generator.records.listings import parse_listing
+from generator.records.storage import read_yaml
+from generator.records.topics import Topic, TopicError, apply_overrides, build_topics, count_table, match_topics
 
 ROOT = pathlib.Path(__file__).parent.parent
 TOPICS_FILE = ROOT / "catalogue" / "topics.yml"

@@ -1,0 +1,53 @@
+"""Engine glue: the site settings the generator needs, from ``mkdocs.yml``.
+
+The generator needs four values of the site's configuration: its URL and name, and the repository
+and branch that "edit" and "add a note" open. The MkDocs plugin takes them from MkDocs' loaded config;
+``python -m generator pages`` reads them from the same file (plain YAML: the project's ``mkdocs.yml``
+uses no MkDocs-only tags).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.pages.note_pages import Repository
+from generator.pages.site import DEFAULT_SITE_NAME
+
+
+def repository(repo_url: str | None, edit_uri: str | None) -> Repository | None:
+    """The catalogue's repository and branch, from repo_url and edit_uri (``edit/<branch>/docs/``)."""
+    if not repo_url:
+        return None
+    parts = (edit_uri or "edit/main/docs/").strip("/").split("/")
+    return Repository(url=repo_url, branch=parts[1] if len(parts) > 1 else "main")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    site_url: str = ""
+    site_name: str = DEFAULT_SITE_NAME
+    repository: Repository | None = None
+    docs_dir: str = "docs"
+
+
+class SettingsError(ValueError):
+    """The configuration file cannot be read: the message names it and says why."""
+
+
+def read_settings(config_file: Path) -> SiteSettings:
+    """The settings of ``config_file`` (an ``mkdocs.yml``)."""
+    try:
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise SettingsError(f"{config_file}: cannot read the site settings: {error}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{config_file}: expected a mapping of settings")
+    return SiteSettings(
+        site_url=str(data.get("site_url") or ""),
+        site_name=str(data.get("site_name") or DEFAULT_SITE_NAME),
+        repository=repository(data.get("repo_url"), data.get("edit_uri")),
+        docs_dir=str(data.get("docs_dir") or "docs"),
+    )
