@@ -149,7 +149,7 @@ def test_no_live_markup_on_any_page(hostile_site, theme_scripts):
             else:
                 assert normalise_script(script.text or "") in theme_scripts, (where, script.text[:200])
         if where == "search/index.html":
-            continue  # its form and stylesheet are hand-written in docs/search.md; no contributed text
+            continue  # its form and stylesheet are hand-written in docs/search/index.md; no contributed text
         for article in find_class(root, "article", "md-content__inner"):
             # A paper's citation metadata: Scholar <meta name content> tags and JSON-LD (checked above).
             metadata = {id(element) for block in find_class(article, "div", "paper-metadata") for element in block.iter()}

@@ -1,8 +1,9 @@
 """Search: what each engine indexes, how the Pagefind step behaves, and ranking quality.
 
-Quality runs the real engines in Debian's Chromium: Material's lunr through the header box of the
-built real site, Pagefind through ``pagefind.js``. Every query in ``tests/search_queries.yml`` names
-the paper it must find; each engine must put it in the top 3 for at least 90% of the queries.
+The real engines run in Debian's Chromium: Material's lunr through the header box of the built real
+site, Pagefind through its standard JS API on the site's one bundle, ``pagefind/``. Every query in
+``tests/search_queries.yml`` names the paper it must find; each engine must put it in the top 3 for
+at least 90% of the queries.
 """
 
 from __future__ import annotations
@@ -11,19 +12,17 @@ import gzip
 import json
 import re
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import FIXTURES, REPO, make_project, mkdocs_build
 
-from generator.records.catalogue import load_catalogue
+from benchmarks.search_browser import lunr_top, open_header_search, pagefind_top, paper_id
 from generator.pages.render import pagefind_markers, render_paper_page
-from benchmarks.search_browser import lunr_top, open_header_search, pagefind_top
-from generator.search.index import LUNR_MAX_PAPERS, SearchIndexError, build_search_index, header_engine
-from generator.search_process import SearchIndexProcess
-from generator.search_shards import SHARD_PAGES
+from generator.pages.site import LUNR_MAX_PAPERS, header_engine
+from generator.records.catalogue import load_catalogue
+from generator.search.index import SearchIndexError, build_search_index
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
 REQUIRED_HIT_RATE = 0.9
@@ -57,6 +56,7 @@ def test_paper_page_carries_pagefind_body_filters_and_sort_meta(mini_catalogue):
     assert '<span data-pagefind-filter="year">2025</span>' in hidden
     assert '<span data-pagefind-filter="code">yes</span>' in hidden
     assert re.search(r'<span data-pagefind-filter="source">[^<]+\.txt</span>', hidden)
+    assert '<span data-pagefind-sort="date:2025-02-20"></span><span data-pagefind-sort="upvotes:12"></span>' in hidden
 
 
 def test_undated_paper_still_sorts_and_hostile_organisation_is_escaped(mini_catalogue):
@@ -66,6 +66,7 @@ def test_undated_paper_still_sorts_and_hostile_organisation_is_escaped(mini_cata
     attributes, hidden = pagefind_markers(hostile, topics)
     assert 'data-pagefind-meta="date:0000-00-00"' in attributes
     assert 'data-pagefind-meta="upvotes:0"' in hidden
+    assert '<span data-pagefind-sort="date:0000-00-00"></span><span data-pagefind-sort="upvotes:0"></span>' in hidden
     assert '<span data-pagefind-filter="organisation">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</span>' in hidden
     assert 'data-pagefind-filter="year"' not in hidden
 
@@ -77,99 +78,76 @@ def test_header_engine_switches_to_pagefind_above_the_lunr_budget():
     assert header_engine(20_000) == "pagefind"
 
 
-def test_only_paper_pages_are_in_the_pagefind_index(mini_site):
+def test_only_paper_pages_are_in_the_one_pagefind_bundle(mini_site):
     assert (mini_site / "pagefind" / "pagefind.js").is_file()
-    assert not (mini_site / "pagefind-titles").exists(), "the title index is built only for the Pagefind header box"
+    bundles = [path.parent.name for path in mini_site.glob("**/pagefind-entry.json")]
+    assert bundles == ["pagefind"], "one standard bundle, no shards or title index"
     entry = json.loads((mini_site / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 8  # the fixture's 8 papers, no topic or hand-written page
     for page in ("index.html", "about/index.html", "topics/index.html", "search/index.html"):
         assert "data-pagefind-body" not in (mini_site / page).read_text(encoding="utf-8")
 
 
-def test_failed_indexing_keeps_the_previous_index(tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    (site / "pagefind").mkdir(parents=True)
-    (site / "pagefind" / "pagefind.js").write_text("previous")
-    (site / "papers" / "x").mkdir(parents=True)
-    (site / "papers" / "x" / "index.html").write_text("<html><body data-pagefind-body><h1>X</h1></body></html>")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    with pytest.raises(SearchIndexError, match=r"site: Pagefind failed"):
-        build_search_index(site)
-    assert (site / "pagefind" / "pagefind.js").read_text() == "previous"
-    assert not list(tmp_path.glob(".pagefind-*")), "the staging folder is always removed"
+def paper_site(folder: Path) -> Path:
+    """A built site of one paper page, for the Pagefind step alone."""
+    (folder / "papers" / "x").mkdir(parents=True)
+    (folder / "papers" / "x" / "index.html").write_text(
+        "<html><body><div data-pagefind-body><h1>X</h1></div></body></html>"
+    )
+    return folder
 
 
 FAKE_PAGEFIND = """#!{python}
 import sys
-while sys.stdin.buffer.read(1) not in (b",", b""):  # the first request
-    pass
-sys.stdout.buffer.write(b"{answer},")
-sys.stdout.buffer.flush()
-sys.stdin.buffer.read()  # then silence until the client hangs up
+print({message!r}, file=sys.stderr)
+sys.exit({code})
 """
 
 
-@pytest.mark.parametrize("answer", ["bm90IGpzb24=", "@@@"])  # base64 of "not json"; not even base64
-def test_an_unreadable_answer_from_pagefind_fails_the_build_instead_of_hanging(tmp_path, monkeypatch, answer):
+@pytest.mark.parametrize(
+    ("code", "message", "error"),
+    [
+        (
+            3,
+            "Error: the site folder is unreadable",
+            r"site: Pagefind failed \(3\): Error: the site folder is unreadable",
+        ),
+        (0, "", r"site: Pagefind wrote no pagefind/pagefind-entry\.json"),  # "success" without a bundle
+    ],
+)
+def test_a_failed_pagefind_run_is_an_error_naming_the_site_and_leaves_no_stale_bundle(
+    tmp_path, monkeypatch, code, message, error
+):
     fake = tmp_path / "pagefind"
-    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answer=answer))
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, message=message, code=code))
     fake.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    site = tmp_path / "site"
-    (site / "papers" / "x").mkdir(parents=True)
-    (site / "papers" / "x" / "index.html").write_text("<html><body data-pagefind-body><h1>X</h1></body></html>")
-    outcome: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            build_search_index(site, titles=True)
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
-            outcome.append(error)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(60)
-    assert not worker.is_alive(), "the build waited forever for an answer"
-    assert len(outcome) == 1 and isinstance(outcome[0], SearchIndexError), outcome
-    assert "Pagefind's service stopped answering" in str(outcome[0])
-    assert str(site) in str(outcome[0])
-    assert not (site / "pagefind").exists()
-
-
-def test_a_failure_while_pages_are_fed_reaches_the_build_with_the_page(tmp_path, monkeypatch):
-    fake = tmp_path / "pagefind"  # its first request is the paper index's, made for the first page
-    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answer="@@@"))
-    fake.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    stream = SearchIndexProcess(shard_pages=SHARD_PAGES, staging_parent=tmp_path / "staging", pages=2)
-    stream.add("/papers/x/", "<html><body data-pagefind-body><h1>X</h1></body></html>")
-    stream.add("/papers/y/", "<html><body data-pagefind-body><h1>Y</h1></body></html>")
-    site = tmp_path / "site"
-    with pytest.raises(SearchIndexError, match=r"site: Pagefind failed at /papers/x/: .*stopped answering"):
-        stream.finish(site)
-    assert not site.exists() and list((tmp_path / "staging").iterdir()) == []
+    site = paper_site(tmp_path / "site")
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind.js").write_text("a previous build's bundle")
+    with pytest.raises(SearchIndexError, match=error):
+        build_search_index(site)
+    assert not (site / "pagefind").exists(), "a stale bundle would search pages that may be gone"
 
 
 def test_mkdocs_build_without_pagefind_fails_with_the_reason(tmp_path):
     project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
     result = mkdocs_build(project, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")})
     assert result.returncode != 0
-    assert re.search(r"Pagefind could not start: .*no-such-pagefind", result.stderr), result.stderr
+    assert re.search(r"site: Pagefind failed .*no-such-pagefind", result.stderr), result.stderr
     assert "Traceback" not in result.stderr
-    assert not list(project.glob(".pagefind-*")) and not (project / "site" / "pagefind").exists()
+    assert not (project / "site" / "pagefind").exists()
 
 
 def test_indexing_replaces_the_previous_index(tmp_path):
-    site = tmp_path / "site"
-    (site / "pagefind").mkdir(parents=True)
+    site = paper_site(tmp_path / "site")
+    (site / "pagefind").mkdir()
     (site / "pagefind" / "stale.txt").write_text("old")
-    (site / "papers" / "x").mkdir(parents=True)
-    (site / "papers" / "x" / "index.html").write_text(
-        "<html><body><div data-pagefind-body><h1>X</h1></div></body></html>"
-    )
     summary = build_search_index(site)
-    assert summary.pages == 1 and summary.folder == (site / "pagefind").resolve()
+    assert summary.folder == (site / "pagefind").resolve()
     assert (site / "pagefind" / "pagefind.js").is_file() and not (site / "pagefind" / "stale.txt").exists()
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 1
 
 
 def test_missing_site_is_a_clear_error(tmp_path):
@@ -218,3 +196,28 @@ def test_pagefind_search_quality(chromium_browser, real_site_url):
     found = {query["query"]: pagefind_top(page, query["query"]) for query in QUERIES}
     page.close()
     assert hit_rate("pagefind (search page)", found) >= REQUIRED_HIT_RATE
+
+
+# Pagefind's documented JS API on the site's one bundle, as any reader's script could use it.
+ALL_PAPERS = """async () => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  await pagefind.init();
+  const everything = await pagefind.search(null, {});
+  const urls = await Promise.all(everything.results.map(async (result) => (await result.data()).url));
+  const withCode = await pagefind.search(null, { filters: { code: ["yes"] } });
+  const withoutCode = await pagefind.search(null, { filters: { code: ["no"] } });
+  return { urls, withCode: withCode.results.length, withoutCode: withoutCode.results.length };
+}"""
+
+
+def test_pagefind_js_api_finds_every_paper_in_the_one_bundle(chromium_browser, real_site_url):
+    papers = {path.stem for path in (REPO / "catalogue" / "papers").glob("*.yml")}
+    assert len(papers) == 749
+    page = chromium_browser.new_page()
+    page.goto(real_site_url + "about/")  # a page that loads no search itself
+    found = page.evaluate(ALL_PAPERS)
+    page.close()
+    ids = [paper_id(url) for url in found["urls"]]
+    assert len(ids) == len(set(ids)) and set(ids) == papers
+    assert found["withCode"] + found["withoutCode"] == len(papers)
+    assert 0 < found["withCode"] < len(papers)

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import FIXTURES, REPO, build_fixture_site, make_project, mkdocs_build
 
-from generator.records.catalogue import load_catalogue
 from benchmarks.search_browser import open_header_search, paper_id, serve
+from generator.records.catalogue import load_catalogue
 
 SEARCH_TRAFFIC = ("search_index.json", "/workers/search.", "/pagefind/")
 MULTILINGUAL = "Multilingual & low-resource languages"
@@ -190,48 +190,81 @@ def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
         assert paper_id(first.get_attribute("href")) == "s-test-time-scaling-for-code-generation"
         assert page.locator(".md-search-result__meta").text_content() == "1 matching paper"
         assert page.locator(".md-search-result__item mark").count() > 0
-        assert [url for url in requested if "/pagefind-titles/" in url], "the lean title index"
-        assert not [url for url in requested if "/pagefind/" in url]
+        assert [url for url in requested if url.endswith("/pagefind/pagefind.js")], "the site's one bundle"
         assert not [url for url in requested if "search_index.json" in url or "/workers/search." in url]
         page.close()
 
 
-def test_search_page_merges_index_shards_and_sorts_across_them(chromium_browser, tmp_path):
-    # Three papers a shard: the fixture's eight papers make three shards (generator/search_shards.py).
-    site = build_fixture_site(tmp_path / "project", search_shard_pages=3)
-    assert sorted(path.name for path in (site / "pagefind").glob("shard-*")) == ["shard-1", "shard-2"]
-    with serve(site) as base:
+UNDATED = {"1e10", "no", "p2-law-scaling-law-for-post-training-after-model-pruning",
+           "s2ip-llm-semantic-space-informed-prompt-learning-with-llm-for-time-series"}  # fmt: skip
+
+
+def test_search_page_sorts_by_date_and_upvotes_with_pagefind(chromium_browser, mini_site):
+    with serve(mini_site) as base:
         page = chromium_browser.new_page()
         requested = []
         page.on("request", lambda request: requested.append(request.url))
-        page.goto(base + "search/?query=time")
-        settle(page, "query=time")
-        assert {
-            "s-test-time-scaling-for-code-generation",
-            "s2ip-llm-semantic-space-informed-prompt-learning-with-llm-for-time-series",
-        } <= set(result_ids(page))
-        assert [url for url in requested if "/pagefind/shard-2/" in url]
-        assert not [url for url in requested if "catalogue-sorts." in url], "sort orders load only to sort"
-
         page.goto(base + "search/?code=yes&code=no&sort=date")
         settle(page, "sort=date")
-        undated = [
-            "1e10",
-            "no",
-            "p2-law-scaling-law-for-post-training-after-model-pruning",
-            "s2ip-llm-semantic-space-informed-prompt-learning-with-llm-for-time-series",
+        ids = result_ids(page)
+        assert ids[:4] == [
+            "s-test-time-scaling-for-code-generation",  # 2025-02-20
+            "better-faster-large-language-models-via-multi-token-prediction",  # 2024-04-30
+            "flm-101b-an-open-llm-and-how-to-train-it-with-100k-budget",  # 2023-09-07
+            "this-land-is-your-my-land-evaluating-geopolitical-biases-in-language-models",  # 2023-05-24
         ]
-        assert result_ids(page) == [
-            "s-test-time-scaling-for-code-generation",
-            "better-faster-large-language-models-via-multi-token-prediction",
-            "flm-101b-an-open-llm-and-how-to-train-it-with-100k-budget",
-            "this-land-is-your-my-land-evaluating-geopolitical-biases-in-language-models",
-            *undated,
-        ]
+        assert set(ids[4:]) == UNDATED
+        # By upvotes: 12 before 3 (as numbers; as text "3" would come first), the papers without after.
         page.select_option("#catalogue-search-sort", "upvotes")
         settle(page, "sort=upvotes")
         assert result_ids(page)[:2] == [
             "s-test-time-scaling-for-code-generation",
             "better-faster-large-language-models-via-multi-token-prediction",
         ]
+        # Relevance is Pagefind's default order again.
+        page.select_option("#catalogue-search-sort", "relevance")
+        page.fill("#catalogue-search-query", "time")
+        settle(page, "query=time")
+        assert "sort=" not in page.url
+        assert set(result_ids(page)) == {
+            "s-test-time-scaling-for-code-generation",
+            "s2ip-llm-semantic-space-informed-prompt-learning-with-llm-for-time-series",
+        }
+        search_files = {url.split(base, 1)[1] for url in requested if "/pagefind/" in url}
+        assert search_files and all(path.startswith("pagefind/") for path in search_files), "the one bundle"
         page.close()
+
+
+def test_sort_by_date_puts_the_newest_paper_first_on_the_real_site(page, real_site_url, papers):
+    newest = max(paper.date for paper in papers.values() if paper.date)
+    most_upvoted = max(paper.upvotes or 0 for paper in papers.values())
+    page.goto(real_site_url + "search/?code=yes&code=no&sort=date")
+    settle(page, "sort=date")
+    assert result_count(page) == len(papers)
+    ids = result_ids(page)
+    dates = [papers[found].date for found in ids]
+    assert dates[0] == newest and dates == sorted(dates, reverse=True)
+    page.select_option("#catalogue-search-sort", "upvotes")
+    settle(page, "sort=upvotes")
+    upvotes = [papers[found].upvotes or 0 for found in result_ids(page)]
+    assert upvotes[0] == most_upvoted and upvotes == sorted(upvotes, reverse=True)
+
+
+@pytest.mark.parametrize("address", ["search/", "search/?query=qlora"])
+def test_what_the_reader_types_before_pagefind_loads_is_never_overwritten(page, real_site_url, papers, address):
+    held = []  # pagefind.js is held back until the reader has typed
+    page.route("**/pagefind/pagefind.js", held.append)
+    with page.expect_request("**/pagefind/pagefind.js"):  # the page's script has run and waits for Pagefind
+        page.goto(real_site_url + address)
+    page.click("#catalogue-search-query")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("galore", delay=30)
+    page.wait_for_timeout(300)  # past the typing pause: the page tried to search without Pagefind
+    assert held, "the page asked for Pagefind"
+    assert page.get_attribute("#catalogue-search", "data-ready") is None, "Pagefind must not have loaded yet"
+    for route in held:
+        route.continue_()
+    settle(page, "query=galore")
+    assert page.input_value("#catalogue-search-query") == "galore"
+    assert parse_qs(urlsplit(page.url).query) == {"query": ["galore"]}
+    assert result_ids(page)[0] == "galore-memory-efficient-llm-training-by-gradient-low-rank-projection"

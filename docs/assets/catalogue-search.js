@@ -2,7 +2,7 @@
 // (?query=...&topic=...&sort=date; not ?q=, which Material reads to open its own header search).
 // Untrusted text (titles, excerpts, filter values) reaches the page only as DOM text; the only
 // markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
-import { FACETS, pagefindAt, renderResult, sortOrder } from "./search-common.js";
+import { FACETS, loadPagefind, renderResult } from "./search-common.js";
 
 const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
 // The first results show after three fragments (~1.3 KB each); the rest of the page follows at once.
@@ -17,9 +17,10 @@ const facetsBox = root.querySelector(".catalogue-search__facets");
 const status = root.querySelector(".catalogue-search__status");
 const list = root.querySelector(".catalogue-search__results");
 const more = root.querySelector(".catalogue-search__more");
-const SORTS = { relevance: null, date: "date", upvotes: "upvotes" };
+// Pagefind's sort option by the paper pages' sort keys (data-pagefind-sort); relevance is its default.
+const SORTS = { relevance: undefined, date: { date: "desc" }, upvotes: { upvotes: "desc" } };
 
-let pagefind;
+let pagefind; // set once Pagefind has loaded; the form works (and is read) before that
 let generation = 0;
 let shown = [];
 // Facets load after the first results (all filter values: 7 KB gzipped at 750 papers, 220 KB at
@@ -123,10 +124,10 @@ async function run() {
     root.dataset.state = "idle";
     return;
   }
-  const search = await pagefind.search(state.query || null, { filters });
+  if (!pagefind) return; // start() searches the form as it stands once Pagefind has loaded
+  const search = await pagefind.search(state.query || null, { filters, sort: SORTS[state.sort] });
   if (token !== generation || !search) return;
-  const results = SORTS[state.sort] ? await sorted(search.results, SORTS[state.sort]) : search.results;
-  if (token !== generation) return;
+  const results = search.results;
   updateCounts(search.filters || {});
   list.replaceChildren();
   shown = [];
@@ -141,13 +142,6 @@ async function run() {
   }
 }
 
-// Highest first by the catalogue's own sort order (generator/search_shards.py); stable for ties.
-async function sorted(results, key) {
-  const rank = await sortOrder(key);
-  const last = rank.size;
-  return [...results].sort((a, b) => (rank.get(a.id) ?? last) - (rank.get(b.id) ?? last));
-}
-
 async function showFacets() {
   facets = "loading";
   facetsBox.replaceChildren();
@@ -155,7 +149,7 @@ async function showFacets() {
   facets = "shown";
   const state = currentState();
   if (state.query || Object.values(state.filters).some((values) => values.length)) {
-    // The first search counted only the filters it had loaded: count again with all of them.
+    // The first search counted only the filter values Pagefind had loaded: count again with all of them.
     const search = await pagefind.search(state.query || null, { filters: pagefindFilters(state) });
     if (search) updateCounts(search.filters || {});
   }
@@ -175,20 +169,30 @@ function schedule() {
   timer = setTimeout(run, TYPING_PAUSE_MS);
 }
 
+// The address fills the form only where the reader has not typed or chosen yet: the page can be
+// used before this script and Pagefind have loaded, and what the reader typed always wins.
+const initial = readState();
+if (!queryInput.value) queryInput.value = initial.query;
+if (sortSelect.value === "relevance") sortSelect.value = initial.sort;
+requested = initial.filters;
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  schedule();
+});
+queryInput.addEventListener("input", schedule);
+sortSelect.addEventListener("change", schedule);
+facetsBox.addEventListener("change", schedule);
+
 async function start() {
   try {
-    pagefind = await pagefindAt(new URL(root.dataset.siteRoot, location.href));
+    pagefind = await loadPagefind(new URL(root.dataset.siteRoot, location.href));
   } catch {
     status.textContent =
       "The search index is missing: it is written by `mkdocs build` and by `mkdocs serve` after its first build.";
     root.dataset.state = "unavailable";
     return;
   }
-  const state = readState();
-  queryInput.value = state.query;
-  sortSelect.value = state.sort;
-  requested = state.filters;
-  if (Object.values(state.filters).some((values) => values.length)) await showFacets();
+  if (Object.values(requested).some((values) => values.length)) await showFacets();
   else {
     const button = document.createElement("button");
     button.type = "button";
@@ -197,13 +201,6 @@ async function start() {
     button.addEventListener("click", () => facets === "none" && showFacets());
     facetsBox.replaceChildren(button);
   }
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    schedule();
-  });
-  queryInput.addEventListener("input", schedule);
-  sortSelect.addEventListener("change", schedule);
-  facetsBox.addEventListener("change", schedule);
   root.dataset.ready = "true";
   await run();
 }

@@ -1,9 +1,9 @@
 // The header search box on Pagefind, for catalogues too big for Material's lunr index
-// (config.extra.header_search == "pagefind", chosen by generator/search_index.py).
+// (config.extra.header_search == "pagefind", chosen by generator/pages/site.py, header_engine).
 // Loaded by overrides/partials/search-loader.html when the reader first opens the search box;
 // renders into Material's own result list, so the header looks the same with either engine.
-// It queries the lean title-only index; the search page (docs/search.md) has abstracts and facets.
-import { pagefindAt, safeExcerpt } from "./search-common.js";
+// It queries the site's one Pagefind bundle, like the search page (docs/search.md), which adds facets.
+import { loadPagefind, safeExcerpt } from "./search-common.js";
 
 const input = document.querySelector("[data-md-component=search-query]");
 const meta = document.querySelector(".md-search-result__meta");
@@ -32,7 +32,7 @@ function item(record) {
 }
 
 async function main() {
-  const pagefind = await pagefindAt(siteRoot, "pagefind-titles/"); // the lean title index (search_index.py)
+  const pagefind = await loadPagefind(siteRoot);
   async function run() {
     const token = ++generation;
     const query = input.value.trim();

@@ -1,5 +1,5 @@
 // Shared by the catalogue search page and the Pagefind header box: load Pagefind, render a result safely.
-// Filters and sort keys come from the paper pages (generator/pages.py, pagefind_markers).
+// Filters, meta and sort keys come from the paper pages (generator/pages/render.py, pagefind_markers).
 
 const byName = (a, b) => a.localeCompare(b);
 const newestFirst = (a, b) => b.localeCompare(a);
@@ -12,41 +12,15 @@ export const FACETS = [
   { key: "source", title: "Source listing", order: byName },
 ];
 
-// Pagefind from the site's own folder; result URLs keep the site's base path (e.g. GitHub Pages).
-// folder: "pagefind/" (everything, with filters; in shards above 5,000 papers) or "pagefind-titles/".
-// The paper index names its other shards and its sort orders in catalogue-shards.json
-// (generator/search_shards.py); the first shard's code and WebAssembly search them all.
-export async function pagefindAt(siteRoot, folder = "pagefind/") {
-  const base = new URL(folder, siteRoot);
-  const pagefind = await import(new URL("pagefind.js", base).href);
-  const options = { baseUrl: siteRoot.pathname, excerptLength: 24 };
-  // noWorker: searching on the main thread spares the worker script (12 KB gzipped) before the first result.
-  await pagefind.options({ ...options, basePath: base.pathname, noWorker: true });
-  const manifest = folder === "pagefind/" ? fetchJson(new URL("catalogue-shards.json", base)) : null;
+// The site's one Pagefind bundle, pagefind/ (generator/search/index.py), through Pagefind's documented
+// JS API. Result URLs keep the site's base path (baseUrl), e.g. /paper-catalogue/ on GitHub Pages.
+export async function loadPagefind(siteRoot) {
+  const bundle = new URL("pagefind/", siteRoot);
+  const pagefind = await import(new URL("pagefind.js", bundle).href);
+  // noWorker: searching on the main thread spares the worker script before the first result.
+  await pagefind.options({ basePath: bundle.pathname, baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true });
   await pagefind.init();
-  const shards = manifest ? await manifest : { shards: [] };
-  await Promise.all(shards.shards.map((shard) => pagefind.mergeIndex(new URL(shard, base).pathname, options)));
-  if (shards.sorts) sortsUrl = new URL(shards.sorts, base);
   return pagefind;
-}
-
-async function fetchJson(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
-}
-
-// The sort orders of the paper index (result ids, highest first), downloaded the first time a reader
-// sorts: Pagefind's merged search ranks by score only. Returns a Map of result id -> rank.
-let sortsUrl = null; // set by pagefindAt(…, "pagefind/")
-let sorts = null;
-const ranks = new Map();
-export async function sortOrder(key) {
-  if (!ranks.has(key)) {
-    sorts ??= fetchJson(sortsUrl);
-    ranks.set(key, new Map(((await sorts)[key] || []).map((id, rank) => [id, rank])));
-  }
-  return ranks.get(key);
 }
 
 // Pagefind's excerpt is HTML built from indexed text: keep its text and its <mark>s, nothing else.

@@ -1,5 +1,5 @@
-/* Search on demand (generator/search_index.py, README "Search"). Material fetches its lunr
-   index and starts its search worker at page load; this holds both back until the reader
+/* Search on demand (generator/pages/site.py header_engine, README "Search"). Material fetches its
+   lunr index and starts its search worker at page load; this holds both back until the reader
    opens the search box, so a page that does not search downloads no index. When the
    catalogue is too big for lunr (data-engine="pagefind"), the header box queries Pagefind
    instead (assets/header-search.js) and lunr's index is never fetched.

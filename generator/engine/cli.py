@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.engine.settings import SettingsError, read_settings
+from generator.engine.settings import SettingsError, read_settings, standalone_config
 from generator.pages.site import generate_site
 from generator.pages.tree import TreeError, docs_tree, write_tree
 from generator.records.catalogue import CatalogueError, load_catalogue, read_records, write_records
@@ -106,6 +106,9 @@ def command_pages(arguments: argparse.Namespace) -> int:
         )
         tree = docs_tree(root / settings.docs_dir, content)
         written = write_tree(tree, Path(arguments.out))
+        if arguments.config_out:
+            target = Path(arguments.config_out)
+            target.write_text(standalone_config(root / arguments.config, Path(arguments.out), target), encoding="utf-8")
     except CatalogueError as error:
         print(error, file=sys.stderr)
         print(f"pages: {len(error.problems)} problem(s), nothing written", file=sys.stderr)
@@ -142,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     pages = commands.add_parser("pages", help="write the complete docs tree that any engine can build")
     pages.add_argument("--out", required=True, help="the folder to write (emptied first if it holds a tree)")
     pages.add_argument("--config", default="mkdocs.yml", help="the site settings (default: mkdocs.yml)")
+    pages.add_argument(
+        "--config-out", help="also write a copy of the config that builds the tree without the plugin (e.g. site.yml)"
+    )
     pages.set_defaults(run=command_pages)
     search = commands.add_parser("search", help="index a built site with Pagefind")
     search.add_argument("site", help="the built site folder, e.g. site/")

@@ -8,6 +8,7 @@ uses no MkDocs-only tags).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +38,39 @@ class SettingsError(ValueError):
     """The configuration file cannot be read: the message names it and says why."""
 
 
-def read_settings(config_file: Path) -> SiteSettings:
-    """The settings of ``config_file`` (an ``mkdocs.yml``)."""
+def standalone_config(config_file: Path, docs_dir: Path, target: Path) -> str:
+    """``config_file`` for building a written docs tree without the plugin: ``docs_dir`` points at the
+    tree (relative to ``target``'s folder: Zensical accepts no absolute one) and the ``catalogue`` plugin
+    is left out (``python -m generator search`` indexes the built site instead). So is ``edit_uri``:
+    an engine would point "edit" at the tree's generated files, which are in no repository; the
+    pages themselves link to the catalogue files they come from."""
+    data = _load(config_file)
+    data["edit_uri"] = ""
+    data["docs_dir"] = os.path.relpath(docs_dir.resolve(), target.resolve().parent)
+    plugins = data.get("plugins") or []
+    data["plugins"] = [plugin for plugin in plugins if plugin != "catalogue" and not _named(plugin, "catalogue")]
+    return "# Written by python -m generator pages: the site without the catalogue plugin.\n" + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=10**6
+    )
+
+
+def _named(plugin: object, name: str) -> bool:
+    return isinstance(plugin, dict) and name in plugin
+
+
+def _load(config_file: Path) -> dict:
     try:
         data = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise SettingsError(f"{config_file}: cannot read the site settings: {error}") from None
     if not isinstance(data, dict):
         raise SettingsError(f"{config_file}: expected a mapping of settings")
+    return data
+
+
+def read_settings(config_file: Path) -> SiteSettings:
+    """The settings of ``config_file`` (an ``mkdocs.yml``)."""
+    data = _load(config_file)
     return SiteSettings(
         site_url=str(data.get("site_url") or ""),
         site_name=str(data.get("site_name") or DEFAULT_SITE_NAME),

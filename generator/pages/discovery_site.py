@@ -21,9 +21,9 @@ from generator.records.catalogue import Catalogue
 from generator.records.topics import Topic
 
 DISCOVERY_PAGES = {
-    "code.md": "Papers with code",
-    "glance.md": "Catalogue at a glance",
-    "open-data.md": "Open data",
+    "code/index.md": "Papers with code",
+    "glance/index.md": "Catalogue at a glance",
+    "open-data/index.md": "Open data",
 }
 
 
@@ -106,9 +106,9 @@ def discovery_pages(
     """Markdown of the generated discovery pages by source path."""
     papers = list(catalogue.papers)
     return {
-        "code.md": render_code_page(papers, note_counts=note_counts),
-        "glance.md": render_glance_page(charts, papers_count=len(papers)),
-        "open-data.md": render_open_data_page(len(papers), len(catalogue.topics)),
+        "code/index.md": render_code_page(papers, note_counts=note_counts),
+        "glance/index.md": render_glance_page(charts, papers_count=len(papers)),
+        "open-data/index.md": render_open_data_page(len(papers), len(catalogue.topics)),
     }
 
 

@@ -38,12 +38,17 @@ class PageSections:
 
 
 def paper_path(paper_id: str) -> str:
-    """Source path of a paper page; MkDocs serves it at ``papers/<id>/``."""
-    return f"papers/{paper_id}.md"
+    """Source path of a paper page, served at ``papers/<id>/``.
+
+    The source sits where the page is served (``<id>/index.md``, not ``<id>.md``), so a relative link in
+    its HTML means the same to an engine that resolves it from the source (Zensical) and to one that
+    leaves it as it is (MkDocs).
+    """
+    return f"papers/{paper_id}/index.md"
 
 
 def topic_path(topic_id: str) -> str:
-    return f"topics/{topic_id}.md"
+    return f"topics/{topic_id}/index.md"  # where it is served, as paper_path
 
 
 def human_date(iso: str | None) -> str:
