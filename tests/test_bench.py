@@ -6,9 +6,13 @@ import json
 import subprocess
 import sys
 
-from generator.records.catalogue import load_catalogue, read_records
+import yaml
+
 from benchmarks.synthesise import synthesise_notes, synthesise_papers, write_catalogue
+from generator.records.catalogue import load_catalogue, read_records
 from tests.conftest import REPO, environment
+
+STAGES = ("load_generate", "mkdocs_alone", "pagefind_alone", "whole_build")
 
 
 def test_synthetic_papers_are_reproducible_unique_and_load_as_a_valid_catalogue(tmp_path):
@@ -32,10 +36,11 @@ def test_synthetic_papers_are_reproducible_unique_and_load_as_a_valid_catalogue(
     assert len({paper.year for paper in catalogue.papers if paper.year}) >= 8
 
 
-def test_the_benchmark_command_prints_the_table(tmp_path):
-    report = tmp_path / "bench.json"
+def test_the_benchmark_measures_every_stage_and_prints_the_table(tmp_path):
+    report, keep = tmp_path / "bench.json", tmp_path / "kept"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "--papers", "40", "--repeat", "2", "--json", str(report)],
+        [sys.executable, "-m", "benchmarks.bench", "--papers", "30", "--repeat", "2"]
+        + ["--json", str(report), "--keep", str(keep)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -43,17 +48,24 @@ def test_the_benchmark_command_prints_the_table(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "| generator: load_catalogue |" in result.stdout
-    assert "| **full build (mkdocs build --strict)** |" in result.stdout
-    assert "| **baseline: MkDocs alone, same pages** |" in result.stdout
-    assert "catalogue.on_config (1×)" in result.stdout
-    assert "Overhead (full − baseline)" in result.stdout
+    assert "| stage | wall s (fastest) | every run, s | peak MB, all processes |" in result.stdout
+    for label in ("load + generate", "MkDocs alone", "Pagefind alone", "whole build"):
+        assert f"| {label} " in result.stdout
+    assert "Whole build / MkDocs alone: " in result.stdout
+    assert "KB per paper." in result.stdout
+
     figures = json.loads(report.read_text())
-    assert figures["papers"] == 40
-    assert figures["full"]["site"]["papers"]["files"] == 40
-    assert figures["baseline"]["site"]["papers"]["files"] == 40
-    assert figures["full"]["peak_mb"] > 10
-    for build in ("full", "baseline"):  # two runs each, the fastest in the table
-        assert len(figures[f"{build}_seconds"]) == 2
-        assert figures[build]["seconds"] == min(figures[f"{build}_seconds"])
-    assert "Runs, in order (the table shows the fastest of each): full " in result.stdout
+    assert (figures["papers"], figures["notes"]) == (30, len(list(keep.glob("project/catalogue/notes/*.md"))))
+    for stage in STAGES:
+        measured = figures["stages"][stage]
+        assert len(measured["runs"]) == 2 and measured["seconds"] == min(measured["runs"])
+        assert measured["peak_mb"] > 0
+    assert figures["ratio"] > 0 and figures["bytes_per_paper"] > 0
+    assert figures["site"]["files"] > 30 and figures["work"] == str(keep)
+    # The baseline built the generated tree without the plugin; both sites hold every paper and a search index.
+    for site in (keep / "site-baseline", keep / "project" / "site"):
+        assert len(list(site.glob("papers/*/index.html"))) == 30
+        assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    baseline = yaml.safe_load((keep / "project" / "mkdocs-baseline.yml").read_text())
+    assert [next(iter(plugin)) for plugin in baseline["plugins"]] == ["search"]
+    assert baseline["docs_dir"] == str(keep / "tree")

@@ -253,7 +253,7 @@ def test_sort_by_date_puts_the_newest_paper_first_on_the_real_site(page, real_si
 @pytest.mark.parametrize("address", ["search/", "search/?query=qlora"])
 def test_what_the_reader_types_before_pagefind_loads_is_never_overwritten(page, real_site_url, papers, address):
     held = []  # pagefind.js is held back until the reader has typed
-    page.route("**/pagefind/pagefind.js", held.append)
+    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))
     with page.expect_request("**/pagefind/pagefind.js"):  # the page's script has run and waits for Pagefind
         page.goto(real_site_url + address)
     page.click("#catalogue-search-query")

@@ -44,6 +44,9 @@ def fingerprint(paths: list[Path]) -> str:
 class Memo:
     """``memo(key, function, *args, **kwargs)``: the result kept under ``key``, or the function's.
 
+    A key is any value whose ``repr`` says everything the result depends on (records are frozen
+    dataclasses, so theirs does).
+
     Keeps what the last rebuild asked for and drops the rest when the next one starts (:meth:`start`).
     """
 
@@ -55,6 +58,7 @@ class Memo:
         self._kept, self._used = self._used or self._kept, {}
 
     def __call__(self, key: object, function: Callable, /, *args: object, **kwargs: object) -> object:
+        key = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()  # keys hold lists: hashed by their repr
         if key in self._used:
             return self._used[key]
         result = self._kept[key] if key in self._kept else function(*args, **kwargs)

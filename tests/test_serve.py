@@ -1,0 +1,102 @@
+"""``mkdocs serve`` with the catalogue plugin: edits show, a broken record shows a banner, never a hang.
+
+A real ``mkdocs serve`` runs on a copy of the fixture project on 127.0.0.1; the test edits the
+catalogue as a curator would and reads the served pages over HTTP.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import FIXTURES, environment, make_project
+
+PAPER = "better-faster-large-language-models-via-multi-token-prediction"
+NOTE = f"catalogue/notes/{PAPER}--octocat.md"
+BANNER = "The catalogue has problems"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def wait_for(url: str, check: Callable[[str], bool], *, timeout: float = 60) -> str:
+    """The page at ``url`` once ``check`` holds; fails the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = fetch(url)
+        if check(text):
+            return text
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed what was expected; last seen:\n{text[:500]}")
+
+
+@pytest.fixture
+def served(tmp_path):
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/paper-catalogue/"
+    try:
+        wait_for(base + f"papers/{PAPER}/", lambda text: "Multi-token Prediction" in text)
+        yield project, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_an_edited_note_and_record_show_and_search_is_served(served):
+    project, base = served
+    paper_url = base + f"papers/{PAPER}/"
+    wait_for(base + "pagefind/pagefind-entry.json", lambda text: '"languages"' in text)
+    (project / NOTE).parent.mkdir(exist_ok=True)
+    (project / NOTE).write_text(
+        "---\npaper: " + PAPER + "\nauthor: octocat\ndate: 2026-11-30\n---\n\nA served edit, marked zebra-42.\n",
+        encoding="utf-8",
+    )
+    wait_for(paper_url, lambda text: "zebra-42" in text)
+    record = project / "catalogue" / "papers" / f"{PAPER}.yml"
+    record.write_text(record.read_text().replace("Multi-token Prediction", "Multi-token Prediction, Edited"))
+    page = wait_for(paper_url, lambda text: "Multi-token Prediction, Edited" in text)
+    assert "zebra-42" in page and BANNER not in page
+    # The other paper pages come from the serve cache, unchanged and complete.
+    other = fetch(base + "papers/no/")
+    assert '<h1 id="title">No</h1>' in other and "paper-metadata" in other
+
+
+def test_a_broken_record_shows_a_banner_on_every_page_until_it_is_fixed(served):
+    project, base = served
+    record = project / "catalogue" / "papers" / f"{PAPER}.yml"
+    good = record.read_text()
+    record.write_text(good.replace("title:", "title: [a, list]\nbroken:", 1))
+    home = wait_for(base, lambda text: BANNER in text)
+    assert f"catalogue/papers/{PAPER}.yml:" in home  # file:line: field: reason
+    for path in (f"papers/{PAPER}/", "papers/no/", "topics/", "search/"):
+        assert BANNER in wait_for(base + path, lambda text: bool(text)), path
+    record.write_text(good)
+    wait_for(base, lambda text: "ML Paper Catalogue" in text and BANNER not in text)
+    assert BANNER not in wait_for(base + f"papers/{PAPER}/", lambda text: "Multi-token Prediction" in text)
