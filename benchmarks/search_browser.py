@@ -1,8 +1,9 @@
 """Search checks in a real browser: serve a built site and query both engines in Chromium.
 
-Shared by the search tests and ``python -m generator search-budget``. The engines run exactly as
+Shared by the search tests and ``python -m benchmarks.search_budget``. The engines run exactly as
 readers meet them: Material's lunr through the header search box (its own worker and query
-parser), Pagefind through ``pagefind.js`` with the options of the catalogue search page.
+parser), Pagefind through the site's one bundle (``pagefind/``) loaded by the search page's own
+``assets/search-common.js``.
 Playwright is a test-time dependency (requirements-dev.txt), imported only when a browser starts;
 the browser is Debian's Chromium, never a downloaded one.
 """
@@ -127,11 +128,10 @@ def lunr_top(page, query: str, *, count: int = 3, timeout_ms: int = 3000) -> lis
     return [paper_id(link) for link in links.evaluate_all("links => links.map(a => a.href)")[:count]]
 
 
+# Run on the search page (search/): Pagefind loaded exactly as the page loads it.
 PAGEFIND_QUERY = """async ([query, count]) => {
-  const root = new URL("../", location.href);
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
-  await pagefind.init();
+  const common = await import(new URL("../assets/search-common.js", location.href).href);
+  const pagefind = await common.loadPagefind(new URL("../", location.href));
   const search = await pagefind.search(query);
   const records = await Promise.all(search.results.slice(0, count).map((result) => result.data()));
   return records.map((record) => record.url);

@@ -1,8 +1,10 @@
 """Search budgets: bytes before the first result and time to results, measured in Chromium.
 
-``python -m generator search-budget`` builds the site (the real catalogue, or with ``--papers N``
-the benchmark's synthetic catalogue of N papers, generator/synthesise.py) into a temporary folder,
-serves it gzipped on 127.0.0.1 and measures with Debian's Chromium, each on a cold cache:
+``python -m benchmarks.search_budget [--project DIR | --site DIR]`` builds a project folder (this
+repository by default, or any folder with mkdocs.yml and catalogue/, such as a synthetic catalogue
+made for the benchmarks) with ``mkdocs build --strict``, which writes the site and its one Pagefind
+bundle, into a temporary folder; or takes an already built ``--site``. It serves the site gzipped
+on 127.0.0.1 and measures with Debian's Chromium, each on a cold cache:
 
 * a paper page that does not search: every byte it downloads, and how many of them are search;
 * the header box: bytes downloaded from the reader's first click in the box to the first result;
@@ -15,7 +17,9 @@ performance section; budgets are checked here, never as timed assertions in unit
 
 from __future__ import annotations
 
+import argparse
 import gzip
+import os
 import statistics
 import subprocess
 import sys
@@ -23,9 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench import make_project
 from benchmarks.search_browser import chromium, serve
-from benchmarks.synthesise import DEFAULT_SEED
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = ("speculative decoding", "QLoRA", "Dutch llama", "GaLore", "EXAONE 3.0", "time series forecasting")
@@ -41,15 +43,18 @@ TIMER = """(selector) => {
 }"""
 
 
-def build_site(project: Path) -> Path:
-    """``mkdocs build --strict`` of a project made by :func:`generator.bench.make_project` (Pagefind included)."""
-    env = {"PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(project / "site")]
+def build_site(project: Path, *, site: Path | None = None) -> Path:
+    """``mkdocs build --strict`` of ``project`` (mkdocs.yml and catalogue/) into ``site`` (default:
+    ``project/site``), Pagefind included; returns the site folder."""
+    site = site or project / "site"
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         shown = "\n".join((result.stdout + result.stderr).splitlines()[:20])
-        raise RuntimeError(f"mkdocs build failed:\n{shown}")
-    return project / "site"
+        raise RuntimeError(f"{project}: mkdocs build failed:\n{shown}")
+    return site
 
 
 def _size(request) -> int:  # noqa: ANN001 - Playwright's Request
@@ -178,15 +183,24 @@ def report(figures: dict) -> str:
     )
 
 
-def run(*, papers: int | None, site: Path | None, keep: Path | None = None) -> str:
-    """Build (into ``keep``, or a temporary folder) and measure; or measure an already built ``site``."""
-    if site is not None:
-        return report(measure_site(site))
+def measure_project(project: Path) -> str:
+    """Build ``project`` into a temporary folder and measure it; returns the report."""
     with tempfile.TemporaryDirectory(prefix="search-budget-") as folder:
-        project = Path(keep or folder)
-        # The benchmark's own catalogue: the real one, or N papers synthesised from it (generator/synthesise.py).
-        make_project(REPO, project, papers=papers or 0, seed=DEFAULT_SEED)
         started = time.perf_counter()
-        built = build_site(project)
-        print(f"built {built} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        return report(measure_site(built))
+        site = build_site(project, site=Path(folder) / "site")
+        print(f"built {project} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        return report(measure_site(site))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search_budget", description=__doc__.split("\n")[0])
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--project", type=Path, default=REPO, help="folder with mkdocs.yml and catalogue/ to build")
+    source.add_argument("--site", type=Path, help="an already built site folder (with pagefind/) to measure")
+    arguments = parser.parse_args(argv)
+    print(report(measure_site(arguments.site)) if arguments.site else measure_project(arguments.project))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

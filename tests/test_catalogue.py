@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, run_generator
 
-import generator.records.topics as topics_module
-from generator.records.catalogue import CatalogueError, load_catalogue, load_topics, read_record
 from generator.records.listings import ListingEntry
 from generator.records.records import Paper, merge_entries
 from generator.records.schema import paper_to_data
 from generator.records.storage import FILE_MODE, dump_yaml, parse_yaml, write_atomic
-from generator.records.topics import match_topics
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -174,5 +171,3 @@ def test_write_atomic_keeps_a_files_mode_and_gives_new_files_the_usual_one(tmp_p
     record.chmod(0o640)
     assert write_atomic(record, "title: B\n")
     assert record.stat().st_mode & 0o777 == 0o640 and record.read_text() == "title: B\n"
-
-

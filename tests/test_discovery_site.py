@@ -101,8 +101,8 @@ def test_real_exports_validate(real_site):
 def test_generation_is_deterministic():
     from conftest import FIXTURES
 
-    from generator.records.catalogue import load_catalogue
     from generator.pages.site import generate_site
+    from generator.records.catalogue import load_catalogue
 
     catalogue = load_catalogue(FIXTURES / "mini")
     first, second = (generate_site(catalogue, site_url="https://example.org/") for _ in range(2))

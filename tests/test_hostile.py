@@ -152,7 +152,9 @@ def test_no_live_markup_on_any_page(hostile_site, theme_scripts):
             continue  # its form and stylesheet are hand-written in docs/search/index.md; no contributed text
         for article in find_class(root, "article", "md-content__inner"):
             # A paper's citation metadata: Scholar <meta name content> tags and JSON-LD (checked above).
-            metadata = {id(element) for block in find_class(article, "div", "paper-metadata") for element in block.iter()}
+            metadata = {
+                id(element) for block in find_class(article, "div", "paper-metadata") for element in block.iter()
+            }
             for element in article.iter():
                 if id(element) in metadata and element.tag == "meta":
                     assert set(element.attrib) == {"name", "content"}, (where, element.attrib)

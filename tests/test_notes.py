@@ -11,9 +11,9 @@ import html5lib
 import pytest
 from conftest import FIXTURES, make_project, mkdocs_build, run_generator
 
-from generator.records.catalogue import CatalogueError, load_catalogue
 from generator.markup.note_markdown import render_note_markdown
 from generator.pages.note_pages import Repository, note_template, render_note_actions
+from generator.records.catalogue import CatalogueError, load_catalogue
 from generator.records.notes import naming_notice, note_from_text
 
 PAPER = "s-test-time-scaling-for-code-generation"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from generator.records.catalogue import load_catalogue
 from generator.pages.render import render_paper_page, render_topic_page
+from generator.records.catalogue import load_catalogue
 
 GOLDEN = Path(__file__).parent / "golden"
 PAPERS = [

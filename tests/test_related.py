@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
+from generator.pages.related import name_stems, related_papers
 from generator.records.catalogue import load_catalogue
 from generator.records.records import Paper
-from generator.pages.related import name_stems, related_papers
 
 # Pairs read from the real titles: a model and its next version, two papers of one series.
 PAIRS = [

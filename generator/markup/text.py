@@ -40,8 +40,13 @@ MATHML_ATTRIBUTES = {
 
 
 def escape(text: str) -> str:
-    """HTML-escape text for element content and attribute values alike."""
-    return html.escape(text, quote=True)
+    """HTML-escape text for element content and attribute values alike.
+
+    Line breaks become character references too, so escaped text is always one line: a blank line
+    inside a page's HTML block would end the block, and Markdown would read what follows
+    (``[x](javascript:...)``, ``{: onfocus=... }``) as its own syntax.
+    """
+    return html.escape(text, quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
 
 
 @lru_cache(maxsize=4096)

@@ -229,7 +229,7 @@ def render_topic_page(
     with_code = sum(1 for paper in papers if paper.all_links)
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, {with_code} with code"
     return (
-        f"# {escape(topic.name)}\n\n"
+        f'<h1 id="topic-title">{escape(topic.name)}</h1>\n\n'  # HTML, never a Markdown heading: see escape
         f'<p class="topic-description">{escape(topic.description)}</p>\n\n'
         f'<p class="topic-count">{count}</p>\n\n'
         + (f"{links}\n\n" if links else "")

@@ -147,6 +147,7 @@ def generate_site(
                 links=topic_links(topic),
             ),
             meta={
+                "title": escape(topic.name),
                 "description": escape(shorten(topic.description)),
                 "hide": ["toc"],
                 "source": "catalogue/topics.yml",

@@ -15,6 +15,7 @@ everything is written.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -52,11 +53,14 @@ def build_search_index(site: Path | str) -> SearchIndexSummary:
     folder = site / INDEX_FOLDER
     if folder.exists():  # the old bundle is HTML-free, but a stale one must not survive a failed run
         shutil.rmtree(folder)
+    binary = os.environ.get("PAGEFIND_BINARY_PATH")  # Pagefind's documented way to choose its binary
+    if binary and shutil.which(binary) is None:
+        raise SearchIndexError(f"{site}: Pagefind failed (no program at PAGEFIND_BINARY_PATH={binary})")
     result = subprocess.run(pagefind_command(site), capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise SearchIndexError(
-            f"{site}: Pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout}"
-        )
+        # The last line says why (a Python traceback ends in the exception, Pagefind's own errors stand alone).
+        reason = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()[-1]
+        raise SearchIndexError(f"{site}: Pagefind failed ({result.returncode}): {reason}")
     if not (folder / ENTRY_FILE).is_file():
         raise SearchIndexError(f"{site}: Pagefind wrote no {INDEX_FOLDER}/{ENTRY_FILE}")
     return SearchIndexSummary(folder=folder)
