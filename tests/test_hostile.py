@@ -1,9 +1,11 @@
 """Hostile input: a corpus of XSS payloads through every contributed field, built by the real MkDocs.
 
 Every payload goes into a paper's title, abstract and organisation, a code link URL, a topic's name
-and description, a note's title and a note's body. The built HTML is parsed with html5lib (the
-WHATWG parsing algorithm, as a browser parses it) and must hold no live markup from any payload,
-while the payload text still reads as the curator wrote it.
+and description (a topic of its own per payload), a note's title and a note's body; multi-line
+payloads (a blank line, then Markdown syntax) go into abstracts and topic descriptions. The built
+HTML is parsed with html5lib (the WHATWG parsing algorithm, as a browser parses it) and must hold no
+live markup from any payload, while the payload text still reads as the curator wrote it; every
+page is also opened in real Chromium, focused through, and must run nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from conftest import FIXTURES, make_project, mkdocs_build, run_generator
 from generator.records.storage import dump_yaml
 
 PAYLOADS = [line for line in (FIXTURES / "xss_payloads.txt").read_text(encoding="utf-8").splitlines() if line]
+# Text after a blank line: Markdown would read it as its own block if it ever saw it.
+MULTILINE = [
+    "Legit start.\n\n{: onfocus=alert(1) autofocus tabindex=0 }",
+    "Legit start.\n\n[x](javascript:alert(1))\n\n# Heading {: onclick=alert(1) }",
+    "Legit start.\n\n<img src=x onerror=alert(1)>\n\n    indented <script>alert(1)</script>",
+]
 LEGIT = "Legit: <4.3% A & B S*"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "cite"}
 DANGEROUS_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
@@ -52,7 +60,29 @@ def hostile_catalogue(target: Path) -> Path:
             "min_hits": 1,
         }
     ]
+    for index, payload in enumerate(PAYLOADS, start=1):  # a topic per payload: name and description
+        hostile_topic.append(
+            {
+                "id": f"hostile-topic-{index:02d}",
+                "name": payload,
+                "description": f"Topic {index}: {payload}\n\n{MULTILINE[index % len(MULTILINE)]}",
+                "title": [f"^Paper {index}:"],
+                "min_hits": 1,
+            }
+        )
     (catalogue / "topics.yml").write_text(topics + dump_yaml(hostile_topic), encoding="utf-8")
+    for index, text in enumerate(MULTILINE, start=1):
+        record = {
+            "id": f"hostile-multiline-{index}",
+            "title": f"Multi-line {index}",
+            "abstract": text,
+            "date": "2025-01-01",
+            "organisation": text,
+            "sources": ["hostile.txt"],
+            "code": [],
+            "added": "2026-11-23",
+        }
+        (catalogue / "papers" / f"hostile-multiline-{index}.yml").write_text(dump_yaml(record), encoding="utf-8")
     for index, payload in enumerate(PAYLOADS, start=1):
         record = {
             "id": paper_id(index),
@@ -262,3 +292,27 @@ def test_hostile_fields_that_cannot_be_made_safe_are_rejected(tmp_path):
         "catalogue/notes/hostile-02--x.md:3: author: expected a GitHub user name (letters, digits and single"
         " hyphens, at most 39 characters), got '<script>alert(1)</script>'"
     ) in lines
+
+
+def test_nothing_runs_in_chromium_on_any_page(hostile_site, chromium_browser):
+    """Every page of the hostile site opened in Chromium: no dialog opens, on load or while a reader
+    tabs through every focusable element (``autofocus``/``onfocus`` payloads) and clicks the title."""
+    from benchmarks.search_browser import serve  # noqa: PLC0415 - Playwright only where it runs
+
+    dialogs: list[str] = []
+    pages = sorted(path.relative_to(hostile_site).parent.as_posix() for path in hostile_site.rglob("index.html"))
+    assert len(pages) > 2 * len(PAYLOADS)  # papers and topics of every payload
+    with serve(hostile_site) as base:
+        page = chromium_browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+        page.add_init_script("window.__ran = []; for (const name of ['alert', 'confirm', 'prompt'])"
+                             " window[name] = (message) => window.__ran.push(String(message));")  # fmt: skip
+        for path in pages:
+            page.goto(base + ("" if path == "." else f"{path}/"), wait_until="load")
+            for _ in range(12):
+                page.keyboard.press("Tab")
+            page.locator("h1").first.click(timeout=2000)
+            ran = page.evaluate("window.__ran")
+            assert ran == [], (path, ran)
+        page.close()
+    assert dialogs == []

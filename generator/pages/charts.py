@@ -31,6 +31,7 @@ BAR_COLOUR = "var(--chart-bar, #5468d4)"
 STYLE = {
     "svg.hashsalt": "paper-catalogue",
     "svg.fonttype": "none",
+    "text.parse_math": False,  # topic names are text: "$x$" in a name is drawn as written, never parsed
     "font.size": 10,
     "text.color": TEXT_PLACEHOLDER,
     "axes.edgecolor": TEXT_PLACEHOLDER,
