@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, run_generator
+from conftest import FIXTURES, REPO, make_project, mkdocs_build, run_generator
 
 from generator.records.listings import ListingEntry
 from generator.records.records import Paper, merge_entries
@@ -171,3 +171,80 @@ def test_write_atomic_keeps_a_files_mode_and_gives_new_files_the_usual_one(tmp_p
     record.chmod(0o640)
     assert write_atomic(record, "title: B\n")
     assert record.stat().st_mode & 0o777 == 0o640 and record.read_text() == "title: B\n"
+
+
+DEEP = "[" * 40 + "x" + "]" * 40
+MORE_BAD_RECORDS = {
+    "list-title.yml": "id: list-title\ntitle: [a, b]\n",
+    "mapping-abstract.yml": "id: mapping-abstract\ntitle: Mapping abstract\nabstract: {text: x}\n",
+    "long-title.yml": "id: long-title\ntitle: " + "t" * 501 + "\n",
+    "long-abstract.yml": "id: long-abstract\ntitle: Long abstract\nabstract: " + "a" * 10_001 + "\n",
+    "deep.yml": f"id: deep\ntitle: Deep\nabstract: x\nsources: {DEEP}\n",
+    "unclosed.yml": 'id: unclosed\ntitle: "Unclosed\nabstract: x\ndate: 2024-01-01\n',
+    ".interrupted.yml.x1y2.tmp": "id: interrupted\n",
+}
+MORE_BAD_MESSAGES = [
+    "catalogue/papers/.interrupted.yml.x1y2.tmp:1: unexpected file (records are <id>.yml)",
+    "catalogue/papers/deep.yml:4: nested deeper than 20 levels",
+    "catalogue/papers/list-title.yml:2: title: expected text, got a list",
+    "catalogue/papers/long-abstract.yml:3: abstract: too long: 10,001 characters (at most 10,000)",
+    "catalogue/papers/long-title.yml:2: title: too long: 501 characters (at most 500)",
+    "catalogue/papers/mapping-abstract.yml:3: abstract: expected text, got a mapping",
+    "catalogue/papers/unclosed.yml:2: invalid YAML: scanning a quoted scalar that is never closed",
+]
+
+
+def test_check_and_build_reject_bad_text_deep_yaml_unclosed_quotes_and_stray_files(tmp_path):
+    project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
+    for name, text in MORE_BAD_RECORDS.items():
+        (project / "catalogue" / "papers" / name).write_text(text, encoding="utf-8")
+    result = run_generator("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [*MORE_BAD_MESSAGES, f"check: {len(MORE_BAD_MESSAGES)} problem(s)"]
+    built = mkdocs_build(project)
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    for message in MORE_BAD_MESSAGES:
+        assert message in built.stderr, message
+
+
+def test_a_killed_import_leaves_the_catalogue_as_it_was_or_completely_imported(tmp_path):
+    """Imports of all listings into an empty catalogue, each killed (SIGKILL) at another moment: after
+    the next command the catalogue holds no record or every record, never part of them."""
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from conftest import environment  # noqa: PLC0415
+
+    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+        project = tmp_path / f"kill-{delay}"
+        shutil.copytree(REPO / "sources", project / "sources")
+        (project / "catalogue" / "papers").mkdir(parents=True)
+        shutil.copy(REPO / "catalogue" / "topics.yml", project / "catalogue" / "topics.yml")
+        command = [sys.executable, "-m", "generator", "import", *listings(project)]
+        process = subprocess.Popen(command, cwd=project, env=environment(), stdout=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        checked = run_generator("check", cwd=project)  # finishes or drops what the killed import staged
+        records = list((project / "catalogue" / "papers").glob("*.yml"))
+        assert len(records) in (0, 749), (delay, len(records))
+        assert checked.returncode == 0 or not records, checked.stderr
+        assert not (project / "catalogue" / ".pending").exists()
+
+
+def test_a_staged_import_is_finished_or_dropped(tmp_path):
+    from generator.records.transaction import COMMIT, PENDING, finish_pending, write_files  # noqa: PLC0415
+
+    files = {Path("catalogue/papers/a.yml"): "id: a\n", Path("catalogue/papers/b.yml"): "id: b\n"}
+    assert write_files(tmp_path, files) == [tmp_path / path for path in files]
+    staging = tmp_path / PENDING
+    staging.mkdir()
+    (staging / "0").write_text("id: a, changed\n")  # staged, never committed: dropped
+    assert finish_pending(tmp_path) == [] and (tmp_path / "catalogue/papers/a.yml").read_text() == "id: a\n"
+    staging.mkdir()
+    (staging / "1").write_text("id: b, changed\n")  # committed; file 0 had been moved already
+    (staging / COMMIT).write_text("catalogue/papers/a.yml\ncatalogue/papers/b.yml\n")
+    assert finish_pending(tmp_path) == [tmp_path / path for path in files]
+    assert (tmp_path / "catalogue/papers/b.yml").read_text() == "id: b, changed\n" and not staging.exists()

@@ -177,3 +177,16 @@ def test_real_listings_layouts_and_counts():
         "002": ("pairs", 85),
         "003": ("pairs", 113),
     }
+
+
+def test_a_listing_cut_off_in_its_last_abstract_is_reported_not_imported():
+    source = Path(__file__).parent.parent / "sources" / "003_0cce7942619865d4.txt"
+    text = source.read_text(encoding="utf-8")
+    layout, entries = parse_listing(source.name, text)
+    assert layout == "pairs" and entries[-1].abstract.endswith(".")
+    cut = text.rstrip()[: -len(" when pretraining the LLaMA 7B model.")]
+    with pytest.raises(ListingError) as error:
+        parse_listing(source.name, cut)
+    assert f"{source.name}:{entries[-1].line}: the last paper's abstract stops mid-sentence" in str(error.value)
+    # An abstract that ends in a link is complete.
+    assert parse_listing("x.txt", cut + " Code: https://github.com/a/b")[1][-1].abstract.endswith("a/b")

@@ -191,3 +191,33 @@ def test_every_built_file_is_readable_by_the_web_server(mini_site):
     ]
     assert private == []
     assert (mini_site / "api" / "papers.json").exists() and (mini_site / "pagefind").is_dir()
+
+
+def test_a_killed_build_leaves_no_semaphore_or_temporary_file(tmp_path):
+    """mkdocs build killed (SIGKILL) while it renders and while Pagefind indexes: nothing of ours is
+    left in /dev/shm, the temporary folder or the project, but the half-written site."""
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from conftest import REPO, environment, make_project  # noqa: PLC0415
+
+    def listing(folder: Path) -> set[str]:
+        return {path.name for path in folder.iterdir()} if folder.is_dir() else set()
+
+    shm, temporary = Path("/dev/shm"), Path(tempfile.gettempdir())
+    for delay in (3.0, 7.0):
+        project = make_project(tmp_path / f"kill-{delay}", REPO / "catalogue")
+        before = (listing(shm), listing(temporary), listing(project), listing(project / "catalogue"))
+        command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(project / "site")]
+        process = subprocess.Popen(command, cwd=project, env=environment(), stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        time.sleep(0.5)  # a Pagefind child finishes dying
+        assert {name for name in listing(shm) - before[0] if name.startswith("sem.")} == set(), delay
+        assert {name for name in listing(temporary) - before[1] if "catalogue" in name} == set(), delay
+        assert listing(project) - before[2] <= {"site"}, delay
+        assert listing(project / "catalogue") == before[3], delay

@@ -22,6 +22,7 @@ from generator.records.notes import naming_notice
 from generator.records.records import merge_entries
 from generator.records.storage import StorageError, decode_text
 from generator.records.topics import count_table
+from generator.records.transaction import finish_pending
 from generator.search.index import SearchIndexError, build_search_index
 
 
@@ -51,6 +52,7 @@ def command_import(arguments: argparse.Namespace) -> int:
             continue
         print(f"{path.as_posix()}: {layout} layout, {len(found)} papers")
         entries.extend(found)
+    finish_pending(root)  # a killed import before this one: completed or dropped, never half
     existing, problems = read_records(root)
     errors.extend(str(problem) for problem in problems)
     if errors:

@@ -15,8 +15,9 @@ from pathlib import Path
 from generator.records.notes import Note, read_notes
 from generator.records.records import Paper, title_key
 from generator.records.schema import Problem, paper_from_document, paper_to_data
-from generator.records.storage import StorageError, decode_text, dump_yaml, parse_yaml, read_yaml, write_atomic
+from generator.records.storage import StorageError, decode_text, dump_yaml, parse_yaml, read_yaml
 from generator.records.topics import Topic, TopicError, apply_overrides, build_topics, match_topics
+from generator.records.transaction import finish_pending, write_files
 
 PAPERS_DIR = Path("catalogue") / "papers"
 TOPICS_FILE = Path("catalogue") / "topics.yml"
@@ -94,9 +95,8 @@ def read_records(root: Path, *, cache: LoadCache | None = None) -> tuple[list[Pa
     papers, problems = [], []
     for path in sorted((root / PAPERS_DIR).glob("*")):
         shown = _display(root, path)
-        if path.suffix != ".yml":
-            if not path.name.startswith("."):
-                problems.append(Problem(shown, 1, "", "unexpected file (records are <id>.yml)"))
+        if path.suffix != ".yml" or path.name.startswith("."):  # a stray or half-written file is never ignored
+            problems.append(Problem(shown, 1, "", "unexpected file (records are <id>.yml)"))
             continue
         data = path.read_bytes()
         cached = cache.records.get(path) if cache is not None else None
@@ -183,6 +183,7 @@ def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) ->
     ``cache`` (kept by ``mkdocs serve`` across rebuilds) skips parsing files whose bytes did not change.
     """
     root = Path(root)
+    finish_pending(root)  # an import that was killed: completed if it was committed, else dropped
     topics, problems = load_topics(root, cache=cache)
     papers, found = read_records(root, cache=cache)
     problems += found
@@ -198,10 +199,6 @@ def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) ->
 
 
 def write_records(root: Path, papers: list[Paper]) -> list[Path]:
-    """Write every record atomically; return the paths that changed."""
-    changed = []
-    for paper in papers:
-        path = root / PAPERS_DIR / f"{paper.id}.yml"
-        if write_atomic(path, dump_yaml(paper_to_data(paper))):
-            changed.append(path)
-    return changed
+    """Write every record, all or nothing (:mod:`generator.records.transaction`); the paths that changed."""
+    files = {PAPERS_DIR / f"{paper.id}.yml": dump_yaml(paper_to_data(paper)) for paper in papers}
+    return write_files(root, files)

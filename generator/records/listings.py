@@ -200,6 +200,24 @@ def _parse_pairs(source: str, numbered: list[tuple[int, str]]) -> list[ListingEn
     return entries
 
 
+# How an abstract ends: a sentence, or a link (every abstract of the real listings does one or the other).
+COMPLETE_ENDING = re.compile(r"""(?:[.!?…)\]"'”’]|https?://\S+)\s*$""")
+
+
+def _check_complete(source: str, entries: list[ListingEntry]) -> list[ListingEntry]:
+    """A listing without metadata blocks ends with an abstract: one that stops mid-sentence means the
+    file was cut off, and a truncated abstract must not become a record."""
+    if entries and not COMPLETE_ENDING.search(entries[-1].abstract):
+        last = entries[-1]
+        raise ListingError(
+            source,
+            last.line,
+            "the last paper's abstract stops mid-sentence (is the file cut off?)",
+            last.abstract[-60:],
+        )
+    return entries
+
+
 def parse_listing(source: str, text: str) -> tuple[str, list[ListingEntry]]:
     """Parse one listing's text; return its layout and entries in listing order."""
     lines = text.split("\n")
@@ -210,10 +228,10 @@ def parse_listing(source: str, text: str) -> tuple[str, list[ListingEntry]]:
     if layout == "alternating":
         numbered = [(start + 1, lines[start][len("Subscribe") :].strip())]
         numbered += [(i + 1, lines[i].strip()) for i in range(start + 1, len(lines)) if lines[i].strip()]
-        return layout, _parse_pairs(source, numbered)
+        return layout, _check_complete(source, _parse_pairs(source, numbered))
     numbered = []
     for first, group in _groups(lines, start):
         if len(group) != 1:
             raise ListingError(source, first + 1, "unexpected second line in a title/abstract pair", group[1])
         numbered.append((first, group[0]))
-    return layout, _parse_pairs(source, numbered)
+    return layout, _check_complete(source, _parse_pairs(source, numbered))

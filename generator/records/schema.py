@@ -37,6 +37,10 @@ class Problem:
         return f"{self.path}:{self.line}: {where}{self.reason}"
 
 
+# The longest text a field may hold: the longest real ones are ~250 and ~3,000 characters.
+TEXT_LIMITS = {"title": 500, "abstract": 10_000, "organisation": 300}
+
+
 def is_valid_url(url: object) -> bool:
     """An absolute http(s) URL with a real host name and no spaces."""
     if not isinstance(url, str) or any(character.isspace() for character in url):
@@ -113,8 +117,14 @@ def paper_from_document(document: Document, *, expected_id: str) -> tuple[Paper 
     values: dict = {}
     for name in ("id", "title", "abstract", "organisation", "arxiv_id"):
         value = data.get(name)
+        if isinstance(value, list | dict):
+            problem(name, f"expected text, got a {'list' if isinstance(value, list) else 'mapping'}")
+            continue
         if value is not None and not isinstance(value, str):
             value = str(value)  # an unquoted number is still text here, never rewritten on disk
+        if value is not None and len(value) > TEXT_LIMITS.get(name, len(value)):
+            problem(name, f"too long: {len(value):,} characters (at most {TEXT_LIMITS[name]:,})")
+            continue
         if value is not None:
             values[name] = value
     if "id" in values:

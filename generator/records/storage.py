@@ -71,6 +71,24 @@ def decode_text(path: str, raw: bytes) -> str:
     return text
 
 
+# No catalogue file needs more than a few levels (a record: field, list, link mapping); deeper input is
+# refused before anything recurses over it.
+MAX_DEPTH = 20
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, offset: int, first_line: int) -> tuple[int, str]:
+    """The line and reason of a YAML error: where the broken construct starts when the text ended
+    inside it (an unclosed quote or bracket is reported where it opens, not at the end of the file)."""
+    problem, context = error.problem or "", error.context or ""
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and context and "end of stream" in problem:
+        mark = error.context_mark
+        reason = f"invalid YAML: {context.removeprefix('while ')} that is never closed"
+    else:
+        reason = f"invalid YAML: {problem or context}"
+    return ((mark.line + 1 + offset) if mark else first_line), reason
+
+
 def parse_yaml(path: str, text: str, *, first_line: int = 1) -> Document:
     """Parse YAML text into plain dicts, lists, strings, ints and None.
 
@@ -84,9 +102,7 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> Document:
     try:
         events = list(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 + offset) if mark else first_line
-        raise StorageError(path, line, f"invalid YAML: {error.problem or error.context}") from None
+        raise StorageError(path, *_yaml_error(error, offset, first_line)) from None
     position = 0
 
     def line_of(event: yaml.Event) -> int:
@@ -96,6 +112,8 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> Document:
         nonlocal position
         event = events[position]
         position += 1
+        if len(where) > MAX_DEPTH:
+            raise StorageError(path, line_of(event), f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(event, yaml.AliasEvent):
             raise StorageError(path, line_of(event), "YAML aliases are not allowed")
         if getattr(event, "anchor", None):
