@@ -1,8 +1,8 @@
-"""The lean paper page (overrides/paper.html, issue 7): what it leaves out, and what still works.
+"""The lean paper page (overrides/paper.html): what it leaves out, and what still works.
 
-The HTML checks parse the built fixture site; the behaviour (header search, section links at 360 px,
-the BibTeX copy button, the reader's light/dark choice) runs in Debian's Chromium on the real site.
-(Named to run after tests/test_parallel_build.py: once the session's Playwright loop runs, asyncio.run fails.)
+The HTML checks parse the built fixture site; the behaviour (header search, the menu and the
+light/dark toggle at 390 px, the BibTeX copy button, the reader's light/dark choice) runs in
+Debian's Chromium on the real site.
 """
 
 from __future__ import annotations
@@ -27,16 +27,14 @@ def paper_html(site, paper: str) -> str:
 def test_paper_page_leaves_out_hidden_and_repeated_chrome(mini_site):
     html = paper_html(mini_site, BETTER)
     for left_out in (
-        'data-md-type="navigation"',  # the primary sidebar: the tabs again, hidden on paper pages
-        'data-md-type="toc"',  # an empty table of contents
-        'data-md-component="palette"',  # the toggle (the choice itself still applies, see below)
-        'class="md-source"',  # the repository link: the page has "Edit record"
         'title="Edit this page"',  # Material's edit icon: the same link as "Edit record"
         'data-md-component="top"',
         'data-md-component="search"',  # the search dialog comes from assets/search-dialog.js
     ):
         assert left_out not in html, left_out
-    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', html.split('class="md-tabs paper-tabs"')[1].split("</nav>")[0])
+    for kept in ('data-md-type="navigation"', 'for="__drawer"', 'data-md-component="palette"', 'class="md-tabs"'):
+        assert kept in html, kept  # the menu, the light/dark toggle and the tabs, as on every page
+    links = re.findall(r'<a href="([^"]*)" class="md-tabs__link">\s*([^<]*?)\s*</a>', html)
     assert [name for _, name in links] == SECTIONS and links[0][0] == "../.."
     assert 'for="__search"' in html  # the header's search button
     scripts = re.findall(r'<script src="([^"]+)"', html)
@@ -66,17 +64,19 @@ def test_json_ld_has_no_repeated_fields(mini_site):
 
 @pytest.fixture()
 def phone(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
 
 
-def test_paper_page_on_a_phone_links_the_sections_and_searches(phone, real_site_url):
+def test_paper_page_on_a_phone_has_the_menu_the_theme_toggle_and_search(phone, real_site_url):
     phone.goto(real_site_url + f"papers/{QLORA}/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    tabs = phone.locator(".paper-tabs a")
-    assert tabs.all_text_contents() == SECTIONS
-    assert tabs.first.is_visible() and phone.locator(".paper-tabs a", has_text="Topics").is_visible()
+    toggle = phone.locator("[data-md-component=palette] label:visible")
+    assert toggle.count() == 1
+    scheme = phone.get_attribute("body", "data-md-color-scheme")
+    toggle.first.tap()
+    assert phone.get_attribute("body", "data-md-color-scheme") != scheme
     phone.locator("label[for=__search]:visible").first.tap()
     box = phone.locator("[data-md-component=search-query]")
     box.focus()
@@ -85,7 +85,12 @@ def test_paper_page_on_a_phone_links_the_sections_and_searches(phone, real_site_
     first.wait_for()
     titles = phone.locator(".md-search-result__item h1").all_text_contents()
     assert any("DySpec: Faster Speculative Decoding" in title for title in titles[:5])
-    tabs.filter(has_text="Topics").evaluate("link => link.click()")  # under the search overlay
+    phone.goto(real_site_url + f"papers/{QLORA}/")
+    phone.locator(".md-header label[for=__drawer]").tap()
+    menu = phone.locator(".md-sidebar--primary .md-nav__link:visible")
+    menu.filter(has_text="Topics").first.wait_for()
+    assert all(menu.filter(has_text=section).count() for section in SECTIONS)
+    menu.filter(has_text="Topics").first.tap()
     phone.wait_for_url(real_site_url + "topics/")
 
 
@@ -97,8 +102,7 @@ def test_paper_page_copy_button_and_the_readers_dark_choice(chromium_browser, re
     copy.wait_for()
     assert copy.get_attribute("title") == "Copy to clipboard"
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
-    page.goto(real_site_url + "about/")  # the toggle lives on every other page
-    page.locator("label[for=__palette_1]").click()
+    page.locator("label[for=__palette_1]").click()  # the toggle, on paper pages too
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     page.goto(real_site_url + f"papers/{QLORA}/")
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"

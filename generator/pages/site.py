@@ -197,7 +197,7 @@ def paper_page(
         meta={
             "title": escape(paper.title),
             "description": escape(shorten(paper.abstract or paper.title)),
-            "hide": ["navigation", "toc"],
+            "hide": ["toc"],
             "template": "paper.html",  # overrides/paper.html: lean chrome under Material
             "source": f"catalogue/papers/{paper.id}.yml",
             "search": lunr,
