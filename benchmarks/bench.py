@@ -1,21 +1,26 @@
-"""The benchmark: ``python -m generator bench --papers 20000 [--keep DIR]``.
+"""The build benchmark: ``python -m benchmarks.bench --papers N [--repeat R] [--keep DIR] [--json FILE]``.
 
-What a build costs at a given catalogue size, measured with public tools only:
+What a build costs at a given catalogue size, each stage in a fresh process, through the public
+commands only:
 
-1. synthesise N papers from the real records (:mod:`benchmarks.synthesise`) into a temporary
-   project (``mkdocs.yml``, ``docs/``, ``overrides/`` and the synthetic ``catalogue/``);
-2. time the engine-independent stages (``load_catalogue``, ``generate_site``) in a fresh process;
-3. run the full production build (every plugin: ours, Material's search, whatever else
-   ``mkdocs.yml`` lists) under ``/usr/bin/time -v`` with every plugin event timed
-   (:mod:`generator.bench_build`);
-4. run the baseline: MkDocs alone building the same generated Markdown pages, written into a
-   plain ``docs/`` with the same theme, nav and Material search, and no plugin of ours;
-5. print wall time, peak memory, output bytes and file count per stage, the overhead
-   (full − baseline) and its ratio to the baseline, and the output per paper.
+1. a temporary project: the real site configuration and the real catalogue (``--papers 0``) or N
+   papers recombined from it (:mod:`benchmarks.synthesise`);
+2. load + generate: ``python -m generator pages --out TREE --config-out standalone.yml`` writes the
+   complete docs tree;
+3. MkDocs alone, the baseline: ``mkdocs build --strict`` on that tree with the copy of ``mkdocs.yml``
+   that ``pages --config-out`` writes: ``docs_dir`` the tree, no ``catalogue`` plugin (Material's
+   search stays);
+4. Pagefind alone: ``python -m generator search`` over the baseline's site;
+5. the whole build: ``mkdocs build --strict`` with the plugin (load, generate, MkDocs, Pagefind).
+
+Each stage reports its wall time (the fastest of ``--repeat`` runs: on a shared machine noise only
+adds time) and the peak resident memory of its processes together (:mod:`benchmarks.bench_memory`).
+The report adds the whole build's ratio to MkDocs alone and the built site's bytes per paper.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -26,286 +31,205 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from benchmarks.bench_memory import TreeMemorySampler
+from benchmarks.synthesise import DEFAULT_SEED, synthesise_notes, synthesise_papers, write_catalogue
 from generator.records.catalogue import TOPICS_FILE, read_records
-from benchmarks.synthesise import synthesise_notes, synthesise_papers, write_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
-SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md")  # docs/contributing.md includes the last
-OUR_PLUGINS = ("catalogue",)  # dropped from the baseline's mkdocs.yml
-TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+# The site configuration, what docs/contributing.md includes, and the generator itself: every command
+# runs in the project folder, so Python imports this copy, and a run measures one snapshot of the code
+# even while the checkout is being edited.
+SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md", "generator")
+BASELINE_CONFIG = "standalone.yml"  # mkdocs.yml without the plugin, written by ``generator pages --config-out``
+STAGES = ("load_generate", "mkdocs_alone", "pagefind_alone", "whole_build")
+LABELS = {
+    "load_generate": "load + generate (`python -m generator pages`)",
+    "mkdocs_alone": "MkDocs alone on the generated tree (baseline)",
+    "pagefind_alone": "Pagefind alone (`python -m generator search`)",
+    "whole_build": "whole build (`mkdocs build --strict`, plugin)",
+}
 
 
-def copy_site_sources(root: Path, target: Path) -> None:
-    """Copy the site configuration (mkdocs.yml, docs/, overrides/, what docs include) into ``target``."""
+def make_project(root: Path, target: Path, *, papers: int, seed: int = DEFAULT_SEED) -> dict:
+    """A project folder with the site sources, the generator and ``papers`` synthetic papers (0: the real
+    catalogue); how many papers and notes it has."""
     target.mkdir(parents=True, exist_ok=True)
     for name in SITE_SOURCES:
         source = root / name
         if source.is_dir():
-            shutil.copytree(source, target / name)
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
-
-
-def make_project(root: Path, target: Path, *, papers: int, seed: int) -> dict:
-    """A project folder with the real site configuration and ``papers`` synthetic papers (0: the real ones)."""
-    copy_site_sources(root, target)
-    start = time.perf_counter()
     if papers == 0:
         shutil.copytree(root / "catalogue", target / "catalogue")
         count = len(list((target / "catalogue" / "papers").glob("*.yml")))
         notes = len(list((target / "catalogue").glob("notes/*.md")))
-    else:
-        real, problems = read_records(root)
-        if problems:
-            raise SystemExit(f"bench: the real catalogue has problems:\n{problems[0]}")
-        synthetic = synthesise_papers(real, papers, seed=seed)
-        note_files = synthesise_notes(synthetic, seed=seed)
-        write_catalogue(target, synthetic, note_files, (root / TOPICS_FILE).read_text(encoding="utf-8"))
-        count, notes = len(synthetic), len(note_files)
-    return {"papers": count, "notes": notes, "seconds": round(time.perf_counter() - start, 2)}
+        return {"papers": count, "notes": notes}
+    real, problems = read_records(root)
+    if problems:
+        raise SystemExit(f"bench: the real catalogue has problems:\n{problems[0]}")
+    synthetic = synthesise_papers(real, papers, seed=seed)
+    note_files = synthesise_notes(synthetic, seed=seed)
+    write_catalogue(target, synthetic, note_files, (root / TOPICS_FILE).read_text(encoding="utf-8"))
+    return {"papers": len(synthetic), "notes": len(note_files)}
 
 
 def environment() -> dict:
-    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path, "NO_MKDOCS_2_WARNING": "1"}
+    """Subprocess environment: ``python -m`` in the project folder imports the project's copy of the
+    generator first (the current folder leads ``sys.path``); MkDocs' plugin entry point finds it there too."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def run_measured(command: list[str], *, cwd: Path, label: str) -> dict:
-    """Run a command under ``/usr/bin/time -v``: wall seconds, the peak RSS (MB) of its largest single
-    process (``peak_mb``, what time reports) and the peak of their sum (``tree_peak_mb``, sampled)."""
-    with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as handle:
-        time_file = Path(handle.name)
-    prefix = [TIME, "-v", "-o", str(time_file)] if TIME else []
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        prefix + command, cwd=cwd, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    sampler = TreeMemorySampler(process.pid)  # the sum over MkDocs, its children and Pagefind
-    stdout, stderr = process.communicate()
-    tree_peak_mb = sampler.stop()
-    wall = time.perf_counter() - start
-    if process.returncode != 0:
-        output = stdout[-3000:] + stderr[-3000:]
-        raise SystemExit(f"bench: {label} failed ({process.returncode}):\n{output}")
-    report = time_file.read_text(encoding="utf-8") if TIME else ""
-    time_file.unlink(missing_ok=True)
-    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
-    if found:
-        peak_mb = int(found.group(1)) / 1024
-    else:  # no /usr/bin/time (Debian package "time"): the largest child so far, from the kernel
-        import resource
+def run_measured(command: list[str], *, cwd: Path) -> dict:
+    """Run ``command``: its wall seconds and its peak memory in MB.
 
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": round(wall, 2), "peak_mb": round(peak_mb, 1), "tree_peak_mb": tree_peak_mb}
-
-
-def site_usage(site: Path) -> dict[str, dict[str, int]]:
-    """Bytes and files of a built site, by top-level folder (files at the top: "(top)")."""
-    usage: dict[str, dict[str, int]] = {}
-    for path in sorted(site.rglob("*")):
-        if not path.is_file():
-            continue
-        parts = path.relative_to(site).parts
-        group = parts[0] if len(parts) > 1 else "(top)"
-        entry = usage.setdefault(group, {"bytes": 0, "files": 0})
-        entry["bytes"] += path.stat().st_size
-        entry["files"] += 1
-    return usage
-
-
-def baseline_config(config_file: Path, target: Path) -> None:
-    """The same mkdocs.yml without our plugins (Material's search stays)."""
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    plugins = config.get("plugins", ["search"])
-    kept = []
-    for plugin in plugins:
-        name = plugin if isinstance(plugin, str) else next(iter(plugin))
-        if name not in OUR_PLUGINS:
-            kept.append(plugin)
-    config["plugins"] = kept
-    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-
-
-def measure_build(project: Path, *, events: Path, label: str) -> dict:
-    """Build ``project`` (its mkdocs.yml into project/site) measured: time, memory, plugin events, output."""
-    result = run_measured(
-        [sys.executable, "-m", "generator.bench_build", "mkdocs.yml", str(project / "site"), str(events)],
-        cwd=project,
-        label=label,
-    )
-    result["events"] = json.loads(events.read_text(encoding="utf-8"))
-    result["site"] = site_usage(project / "site")
-    return result
-
-
-def run(root: Path, *, papers: int, keep: Path | None, seed: int, baseline: bool = True, repeat: int = 1) -> dict:
-    """Every measurement for one catalogue size; prints nothing.
-
-    With ``repeat``, the full build and the baseline run that many times, one after the other in
-    turn; the report shows the fastest run of each (on a shared machine noise only ever adds time)
-    and every run's time.
+    The peak is the highest sum over the process tree, sampled ten times a second, or the largest
+    single process's exact peak (``ru_maxrss`` from ``wait4``) if that is higher: a short run can end
+    between two samples.
     """
-    work = keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=environment(), stdout=output, stderr=subprocess.STDOUT)
+        sampler = TreeMemorySampler(process.pid)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        sampled_mb = sampler.stop() or 0.0
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            text = output.read().decode("utf-8", errors="replace")[-3000:]
+            raise SystemExit(f"bench: {' '.join(command)} failed ({process.returncode}):\n{text}")
+    peak_mb = max(sampled_mb, usage.ru_maxrss / 1024)  # Linux reports ru_maxrss in KiB
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1)}
+
+
+def stage_commands(project: Path, work: Path) -> dict[str, list[str]]:
+    """The command of every stage, in the order they run."""
+    python = sys.executable
+    baseline_site = work / "site-baseline"
+    return {
+        "load_generate": [
+            python, "-m", "generator", "pages", "--out", str(work / "tree"), "--config-out", BASELINE_CONFIG,
+        ],
+        "mkdocs_alone": [
+            python, "-m", "mkdocs", "build", "--strict", "-f", BASELINE_CONFIG, "--site-dir", str(baseline_site),
+        ],
+        "pagefind_alone": [python, "-m", "generator", "search", str(baseline_site)],
+        "whole_build": [python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
+    }  # fmt: skip
+
+
+def site_size(site: Path) -> dict:
+    """Bytes and files of a built site."""
+    files = [path for path in site.rglob("*") if path.is_file()]
+    return {"bytes": sum(path.stat().st_size for path in files), "files": len(files)}
+
+
+def run(root: Path, *, papers: int, repeat: int = 1, keep: Path | None = None, seed: int = DEFAULT_SEED) -> dict:
+    """Every measurement for one catalogue size; prints nothing."""
     if keep and keep.exists():
+        if any(keep.iterdir()) and not (keep / "project" / "mkdocs.yml").is_file():  # never empty another folder
+            raise SystemExit(f"bench: {keep} is not empty and not kept by an earlier run; choose another folder")
         shutil.rmtree(keep)
+    work = keep or Path(tempfile.mkdtemp(prefix="catalogue-bench-"))
     project = work / "project"
-    results: dict = {"synthesis": make_project(root, project, papers=papers, seed=seed)}
-    results["papers"] = results["synthesis"]["papers"]
-    stages_json, base = work / "stages.json", work / "baseline"
-    results["stages_process"] = run_measured(
-        [sys.executable, "-m", "generator.bench_stages", str(project), str(base / "docs"), str(stages_json)],
-        cwd=project,
-        label="generator stages",
-    )
-    results["stages"] = json.loads(stages_json.read_text(encoding="utf-8"))
-    if baseline:
-        shutil.copytree(project / "overrides", base / "overrides")
-        shutil.copy2(project / "CONTRIBUTING.md", base / "CONTRIBUTING.md")
-        baseline_config(project / "mkdocs.yml", base / "mkdocs.yml")
-    runs: dict[str, list[dict]] = {"full": [], "baseline": []}
-    for _ in range(repeat):
-        runs["full"].append(measure_build(project, events=work / "full.json", label="full build"))
-        if baseline:
-            runs["baseline"].append(measure_build(base, events=work / "baseline.json", label="baseline build"))
-    for name, measured in runs.items():
-        if measured:
-            results[name] = min(measured, key=lambda build: build["seconds"])
-            results[f"{name}_seconds"] = [build["seconds"] for build in measured]
+    results: dict = {**make_project(root, project, papers=papers, seed=seed), "revision": revision(root)}
+    commands = stage_commands(project, work)
+    runs: dict[str, list[dict]] = {stage: [] for stage in STAGES}
+    for _ in range(repeat):  # the stages in turn, so a burst of noise spreads over all of them
+        for stage in STAGES:
+            runs[stage].append(run_measured(commands[stage], cwd=project))
+    results["stages"] = {
+        stage: {
+            "seconds": min(measurement["seconds"] for measurement in measured),
+            "peak_mb": max(measurement["peak_mb"] for measurement in measured),
+            "runs": [measurement["seconds"] for measurement in measured],
+        }
+        for stage, measured in runs.items()
+    }
+    stages = results["stages"]
+    results["ratio"] = round(stages["whole_build"]["seconds"] / stages["mkdocs_alone"]["seconds"], 2)
+    results["site"] = site_size(project / "site")
+    results["bytes_per_paper"] = round(results["site"]["bytes"] / max(results["papers"], 1))
+    results["machine"] = machine()
+    results["date"] = time.strftime("%Y-%m-%d")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     results["work"] = str(work) if keep else None
     return results
 
 
+def revision(root: Path) -> str:
+    """The checkout's commit, "+ changes" when its working tree differs from it."""
+
+    def git(*arguments: str) -> str:
+        result = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True, check=False)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "no git commit"
+    return commit + (" + changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def machine() -> str:
-    """CPU model, cores and memory, for the README's table."""
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text(encoding="utf-8", errors="replace"))
+    """CPU model, cores and memory, for the report's first line."""
+    model, memory = "unknown CPU", ""
+    if Path("/proc/cpuinfo").exists():
+        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text(errors="replace"))
         model = found.group(1).strip() if found else model
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        found = re.search(r"MemTotal:\s*(\d+)", meminfo.read_text(encoding="utf-8"))
-        memory = f", {int(found.group(1)) / 1024 / 1024:.0f} GiB" if found else ""
+    if Path("/proc/meminfo").exists():
+        found = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
+        memory = f", {int(found.group(1)) / 1024**2:.0f} GiB" if found else ""
     return f"{model}, {os.cpu_count()} cores{memory}, Python {sys.version.split()[0]}"
 
 
-def _row(name: str, seconds: float | None, peak: float | None = None, size: int | None = None, files=None) -> str:
-    def cell(value: object, text: str) -> str:
-        return text if value is not None else "-"
-
-    return (
-        f"| {name} | {cell(seconds, f'{seconds or 0:.2f}')} | {cell(peak, f'{peak or 0:.0f}')}"
-        f" | {cell(size, f'{(size or 0) / 1e6:.1f}')} | {cell(files, str(files))} |"
-    )
-
-
-def _build_rows(label: str, build: dict, *, minimum: float) -> list[str]:
-    site = build["site"]
-    rows = [
-        _row(
-            f"**{label}**",
-            build["seconds"],
-            build["peak_mb"],
-            sum(entry["bytes"] for entry in site.values()),
-            sum(entry["files"] for entry in site.values()),
-        )
-    ]
-    events = build["events"]
-    for key, handler in sorted(events["handlers"].items(), key=lambda item: -item[1]["seconds"]):
-        if handler["seconds"] >= minimum:
-            rows.append(_row(f"&nbsp;&nbsp;{key} ({handler['calls']}×)", handler["seconds"]))
-    rows.append(_row("&nbsp;&nbsp;MkDocs + theme, outside plugin handlers", events["mkdocs_own_seconds"]))
-    return rows
-
-
 def format_report(results: dict) -> str:
-    """The Markdown table the README's performance section shows."""
-    papers = results["papers"]
+    """The Markdown table the performance page shows."""
     lines = [
-        f"{papers} papers ({results['synthesis']['notes']} notes) · {time.strftime('%Y-%m-%d')} · {machine()}",
+        f"{results['papers']} papers ({results['notes']} notes) · {results['date']} · {results['revision']}"
+        f" · {results['machine']}",
         "",
-        "| stage | wall s | peak MB | output MB | files |",
-        "|---|---:|---:|---:|---:|",
+        "| stage | wall s (fastest) | every run, s | peak MB, all processes |",
+        "|---|---:|---:|---:|",
     ]
-    for stage in results["stages"]:
-        name = f"generator: {stage['stage']}"
-        lines.append(_row(name, stage["seconds"], stage["peak_mb"], stage.get("bytes"), stage.get("files")))
-    minimum = 0.05
-    lines += _build_rows("full build (mkdocs build --strict)", results["full"], minimum=minimum)
-    if "baseline" in results:
-        lines += _build_rows("baseline: MkDocs alone, same pages", results["baseline"], minimum=minimum)
-    lines.append("")
-    full_site = results["full"]["site"]
-    total = sum(entry["bytes"] for entry in full_site.values())
-    theme = full_site.get("assets", {}).get("bytes", 0)
-    if "baseline" in results:
-        overhead = results["full"]["seconds"] - results["baseline"]["seconds"]
-        ratio = overhead / results["baseline"]["seconds"]
-        lines.append(
-            f"Overhead (full − baseline): {overhead:.2f} s = {ratio:.0%} of the baseline's"
-            f" {results['baseline']['seconds']:.2f} s; peak memory {results['full']['peak_mb']:.0f} MB"
-            f" vs {results['baseline']['peak_mb']:.0f} MB."
-        )
-    if len(results.get("full_seconds", [])) > 1:
-        lines.append(
-            "Runs, in order (the table shows the fastest of each): full "
-            + ", ".join(f"{seconds:.2f}" for seconds in results["full_seconds"])
-            + " s"
-            + (
-                "; baseline " + ", ".join(f"{seconds:.2f}" for seconds in results["baseline_seconds"]) + " s."
-                if "baseline" in results
-                else "."
-            )
-        )
-    if results["full"].get("tree_peak_mb"):
-        lines.append(
-            f"Peak memory of the full build's processes together (MkDocs, related papers, Pagefind; sampled):"
-            f" {results['full']['tree_peak_mb']:.0f} MB; the largest single process:"
-            f" {results['full']['peak_mb']:.0f} MB."
-        )
-    ours = sum(
-        handler["seconds"]
-        for key, handler in results["full"]["events"]["handlers"].items()
-        if key.split(".")[0] in OUR_PLUGINS
-    )
-    lines.append(
-        f"Our plugin's own handlers: {ours:.2f} s"
-        + (f" = {ours / results['baseline']['seconds']:.0%} of the baseline." if "baseline" in results else ".")
-    )
-    lines.append(
-        f"Output per paper: {total / papers / 1024:.1f} KB for the whole site,"
-        f" {(total - theme) / papers / 1024:.1f} KB without the theme's fixed assets/."
-    )
-    lines.append(
-        "Site by folder: "
-        + ", ".join(
-            f"{name} {entry['bytes'] / 1e6:.1f} MB/{entry['files']} files"
-            for name, entry in sorted(full_site.items(), key=lambda item: -item[1]["bytes"])
-        )
-    )
+    for stage in STAGES:
+        figures = results["stages"][stage]
+        runs = ", ".join(f"{seconds:.2f}" for seconds in figures["runs"])
+        lines.append(f"| {LABELS[stage]} | {figures['seconds']:.2f} | {runs} | {figures['peak_mb']:.0f} |")
+    stages, site = results["stages"], results["site"]
+    parts = sum(stages[stage]["seconds"] for stage in STAGES[:3])
+    lines += [
+        "",
+        f"Whole build / MkDocs alone: {results['ratio']:.2f}x (budget: at most 2x at 5,000 and 20,000 papers).",
+        f"The three stages apart add up to {parts:.2f} s;"
+        f" the whole build takes {stages['whole_build']['seconds']:.2f} s.",
+        f"Whole build: {stages['whole_build']['seconds']:.0f} s and {stages['whole_build']['peak_mb']:.0f} MB at peak"
+        " (budget at 20,000 papers: under 300 s and 3,000 MB).",
+        f"Output: {site['bytes'] / 1e6:.1f} MB in {site['files']} files,"
+        f" {results['bytes_per_paper'] / 1024:.1f} KB per paper.",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def command_bench(arguments) -> int:  # noqa: ANN001 - argparse.Namespace from cli.py
-    """``python -m generator bench``: measure, print the table, optionally keep everything."""
-    root = Path(arguments.root).resolve()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--papers", type=int, default=0, help="synthetic papers (default 0: the real catalogue)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of every stage; the fastest is shown")
+    parser.add_argument("--keep", help="keep the project, tree and sites in this folder (a kept one is emptied)")
+    parser.add_argument("--json", help="also write every figure to this JSON file")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the synthetic catalogue's seed")
+    parser.add_argument("--root", default=str(REPO), help="the project to measure (default: this checkout)")
+    arguments = parser.parse_args(argv)
+    if arguments.papers < 0 or arguments.repeat < 1:
+        parser.error("--papers must be 0 or more and --repeat 1 or more")
     keep = Path(arguments.keep).resolve() if arguments.keep else None
     results = run(
-        root,
-        papers=arguments.papers,
-        keep=keep,
-        seed=arguments.seed,
-        baseline=not arguments.no_baseline,
-        repeat=arguments.repeat,
+        Path(arguments.root).resolve(), papers=arguments.papers, repeat=arguments.repeat, keep=keep, seed=arguments.seed
     )
-    report = format_report(results)
-    print(report)
+    print(format_report(results))
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

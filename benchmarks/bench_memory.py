@@ -1,11 +1,10 @@
 """Benchmark helper: the peak memory of a whole process tree, sampled from ``/proc``.
 
-``/usr/bin/time -v`` reports the largest resident set of any *single* process it waited for, not
-their sum. The build runs three processes at once (MkDocs, the related-papers child and Pagefind's
-binary), so the benchmark also samples the summed resident memory of the build's process tree a few
-times a second and keeps the highest sum: the memory the machine really needs. Linux only; elsewhere
-it reports nothing.
-"""
+``/usr/bin/time -v`` and ``wait4`` report the largest resident set of any *single* process, not
+their sum. A build is several processes: ``mkdocs build`` starts Pagefind (``python -m pagefind``,
+which runs Pagefind's binary) while MkDocs still holds the site in memory. So the benchmark samples
+the summed resident memory of the process tree a few times a second and keeps the highest sum: the
+memory the machine really needs. Linux only; elsewhere it reports nothing."""
 
 from __future__ import annotations
 

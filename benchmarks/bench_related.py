@@ -1,7 +1,7 @@
 """Benchmark of the related-papers stage: ``python -m benchmarks.bench_related --papers 20000``.
 
 Synthesises N papers from the real catalogue (seeded, so every run measures the same input) and
-reports the wall time and the peak memory of :func:`generator.related.related_papers`.
+reports the wall time and the peak memory of :func:`generator.pages.related.related_papers`.
 Each synthetic paper takes the title of a real one plus a family name shared by a few synthetic
 papers (like a model series), and an abstract mixed from sentences of three real abstracts, so
 the vocabulary grows with N the way a real catalogue's does.
@@ -20,9 +20,9 @@ import sys
 import time
 from dataclasses import replace
 
+from generator.pages.related import related_papers
 from generator.records.catalogue import load_catalogue
 from generator.records.records import Paper
-from generator.pages.related import related_papers
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 FAMILY_SIZE = 4

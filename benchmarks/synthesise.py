@@ -22,9 +22,7 @@ from generator.records.schema import paper_to_data
 from generator.records.storage import dump_yaml
 from generator.records.topics import SENTENCE_BREAK
 
-DEFAULT_SEED = 20261123  # the synthetic catalogue of every benchmark (bench, search-budget)
-
-SEED = 20261123
+DEFAULT_SEED = 20261123  # the synthetic catalogue of every benchmark (bench, search_budget, bench_serve)
 FIRST_DAY = dt.date(2016, 1, 1)
 DAYS = 3650  # dates spread over ten years, so per-year shards and feeds see realistic sizes
 NOTE_SHARE = 0.03  # about one paper in thirty carries a curator's note
@@ -67,7 +65,7 @@ def _unique_id(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def synthesise_papers(real: list[Paper], count: int, *, seed: int = SEED) -> list[Paper]:
+def synthesise_papers(real: list[Paper], count: int, *, seed: int = DEFAULT_SEED) -> list[Paper]:
     """``count`` papers recombined from ``real``, the same for the same inputs and seed."""
     rng = random.Random(seed)
     sentences = [s for paper in real for s in SENTENCE_BREAK.split(paper.abstract) if s.strip()]
@@ -94,7 +92,7 @@ def synthesise_papers(real: list[Paper], count: int, *, seed: int = SEED) -> lis
     return sorted(papers, key=lambda paper: paper.id)
 
 
-def synthesise_notes(papers: list[Paper], *, seed: int = SEED) -> dict[str, str]:
+def synthesise_notes(papers: list[Paper], *, seed: int = DEFAULT_SEED) -> dict[str, str]:
     """Curator notes for a few papers: ``catalogue/notes/<paper-id>--<author>.md`` → text."""
     rng = random.Random(seed + 1)
     notes = {}

@@ -138,3 +138,15 @@ def test_topic_list_sorts_by_title_from_the_link_text(chromium_browser, real_sit
     )
     assert len(titles) > 10 and titles == expected
     page.close()
+
+
+def test_glance_charts_stay_readable_on_a_phone(phone, real_site_url):
+    phone.goto(real_site_url + "glance/")
+    sizes = phone.evaluate(
+        """() => [...document.querySelectorAll('.catalogue-chart-image svg text')].map(text => {
+            const m = text.getScreenCTM();  // rotated labels scale through b
+            return parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+        })"""
+    )
+    assert len(sizes) > 50 and min(sizes) >= 11, min(sizes)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the chart scrolls, not the page
