@@ -32,6 +32,10 @@ def make_project(target: Path, catalogue: Path) -> Path:
     """A project folder with the real site configuration and the given catalogue."""
     copy_site_sources(REPO, target)
     shutil.copytree(catalogue, target / "catalogue")
+    labels = catalogue.parent / "sources" / "labels.yml"  # what readers see for each listing
+    if labels.is_file():
+        (target / "sources").mkdir(exist_ok=True)
+        shutil.copy(labels, target / "sources" / "labels.yml")
     return target
 
 

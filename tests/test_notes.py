@@ -29,6 +29,7 @@ def note_text(*, body: str = "A useful note.\n", **fields: str) -> str:
 
 def catalogue_with(tmp_path: Path, notes: dict[str, str | bytes]) -> Path:
     shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
+    shutil.copytree(FIXTURES / "mini" / "sources", tmp_path / "sources")
     folder = tmp_path / "catalogue" / "notes"
     folder.mkdir(exist_ok=True)
     for name, content in notes.items():

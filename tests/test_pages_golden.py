@@ -45,7 +45,7 @@ def check_golden(name: str, rendered: str) -> None:
 def test_paper_page_golden(catalogue, paper_id):
     paper = catalogue.by_id()[paper_id]
     topics = {topic.id: topic for topic in catalogue.topics}
-    check_golden(f"paper-{paper_id[:40]}.md", render_paper_page(paper, topics))
+    check_golden(f"paper-{paper_id[:40]}.md", render_paper_page(paper, topics, labels=dict(catalogue.source_labels)))
 
 
 def test_topic_page_golden(catalogue):

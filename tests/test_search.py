@@ -50,12 +50,12 @@ def test_paper_page_carries_pagefind_body_filters_and_sort_meta(mini_catalogue):
         '<div class="paper" data-paper-id="s-test-time-scaling-for-code-generation" data-pagefind-body'
         ' data-pagefind-meta="date:2025-02-20">'
     )
-    attributes, hidden = pagefind_markers(paper, topics)
+    attributes, hidden = pagefind_markers(paper, topics, labels=dict(mini_catalogue.source_labels))
     assert hidden.startswith('<div hidden data-pagefind-ignore data-pagefind-meta="upvotes:12">')
     assert '<span data-pagefind-filter="topic">Code</span>' in hidden
     assert '<span data-pagefind-filter="year">2025</span>' in hidden
     assert '<span data-pagefind-filter="code">yes</span>' in hidden
-    assert re.search(r'<span data-pagefind-filter="source">[^<]+\.txt</span>', hidden)
+    assert '<span data-pagefind-filter="source">Fixture listing, Jan 1</span>' in hidden  # a label, not a file name
     assert '<span data-pagefind-sort="date:2025-02-20"></span><span data-pagefind-sort="upvotes:12"></span>' in hidden
 
 

@@ -149,4 +149,6 @@ def test_glance_charts_stay_readable_on_a_phone(phone, real_site_url):
         })"""
     )
     assert len(sizes) > 50 and min(sizes) >= 11, min(sizes)
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the chart scrolls, not the page
+    assert phone.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth"
+    )  # the chart scrolls, not the page

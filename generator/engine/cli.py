@@ -20,6 +20,7 @@ from generator.records.catalogue import CatalogueError, load_catalogue, read_rec
 from generator.records.listings import ListingEntry, ListingError, parse_listing
 from generator.records.notes import naming_notice
 from generator.records.records import merge_entries
+from generator.records.sources import LABELS_FILE, add_labels
 from generator.records.storage import StorageError, decode_text
 from generator.records.topics import count_table
 from generator.records.transaction import finish_pending
@@ -37,6 +38,7 @@ def command_import(arguments: argparse.Namespace) -> int:
     """Parse every listing, then merge into the records; write nothing if anything fails."""
     root = Path(arguments.root)
     entries: list[ListingEntry] = []
+    texts: dict[str, str] = {}  # each listing's text by file name, for its label
     errors = []
     for path in arguments.listings:
         path = Path(path)
@@ -52,6 +54,7 @@ def command_import(arguments: argparse.Namespace) -> int:
             continue
         print(f"{path.as_posix()}: {layout} layout, {len(found)} papers")
         entries.extend(found)
+        texts[path.name] = text
     finish_pending(root)  # a killed import before this one: completed or dropped, never half
     existing, problems = read_records(root)
     errors.extend(str(problem) for problem in problems)
@@ -62,6 +65,8 @@ def command_import(arguments: argparse.Namespace) -> int:
         return 1
     papers = merge_entries(existing, entries, today=_today())
     changed = write_records(root, papers)
+    for name in add_labels(root, texts):
+        print(f"{name}: labelled in {LABELS_FILE.as_posix()} (review the label readers see)")
     added = len(papers) - len(existing)
     print(f"{len(entries)} listing entries, {len(papers)} papers ({added} new), {len(changed)} files written")
     return 0
@@ -75,6 +80,9 @@ def command_check(arguments: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"check: {len(error.problems)} problem(s)", file=sys.stderr)
         return 1
+    for source in sorted({source for paper in catalogue.papers for source in paper.sources}):
+        if catalogue.label(source) == source:  # a hint: readers see the file name until it has a label
+            print(f"{LABELS_FILE.as_posix()}: notice: no label for {source!r}; readers see its file name")
     for note in catalogue.notes:  # hints, not errors: a file name is the curator's choice
         notice = naming_notice(note)
         if notice:

@@ -76,7 +76,8 @@ def render_glance_page(charts: Sequence[Chart], *, papers_count: int) -> str:
     for chart in charts:
         sections.append(
             f'<h2 id="{chart.name}">{escape(chart.title)}</h2>\n'
-            f'<figure class="catalogue-chart">\n<div class="catalogue-chart-image" tabindex="0" {SEARCH_EXCLUDE}>{chart.svg}</div>\n'
+            f'<figure class="catalogue-chart">\n'
+            f'<div class="catalogue-chart-image" tabindex="0" {SEARCH_EXCLUDE}>{chart.svg}</div>\n'
             f'<figcaption>{escape(chart.description)} <a href="../charts/{chart.name}.svg">SVG file</a></figcaption>\n'
             f"{_table(chart)}\n</figure>"
         )

@@ -130,12 +130,19 @@ def find_links(paper: Paper) -> list[tuple[str, str]]:
     ]
 
 
-def render_paper_body(paper: Paper, topics: dict[str, Topic], sections: PageSections = PageSections()) -> str:
-    """The HTML of a paper page (without the surrounding site)."""
+def render_paper_body(
+    paper: Paper,
+    topics: dict[str, Topic],
+    sections: PageSections = PageSections(),
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The HTML of a paper page (without the surrounding site); ``labels``: listing file name -> label."""
+    labels = labels or {}
     prefix = "../../"
     abstract = render_inline(paper.abstract) if paper.abstract else "<em>No abstract in the listings.</em>"
     finders = " · ".join(_external(url, escape(name)) for name, url in find_links(paper))
-    sources = ", ".join(f"<code>{escape(source)}</code>" for source in paper.sources) or "none"
+    sources = ", ".join(escape(labels.get(source, source)) for source in paper.sources) or "none"
     parts = [
         f'<h1 id="title">{render_inline(paper.title)}</h1>',
         render_facts(paper),
@@ -150,7 +157,9 @@ def render_paper_body(paper: Paper, topics: dict[str, Topic], sections: PageSect
     return "\n".join(part for part in parts if part)
 
 
-def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
+def pagefind_markers(
+    paper: Paper, topics: dict[str, Topic], *, labels: Mapping[str, str] | None = None
+) -> tuple[str, str]:
     """Pagefind markers: attributes for the paper wrapper and a hidden block of filters and meta.
 
     Only the wrapper is indexed (``data-pagefind-body``); the hidden block is ignored as text
@@ -163,7 +172,7 @@ def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
     filters = [("topic", topics[topic_id].name) for topic_id in paper.topics]
     filters += [("year", paper.date[:4])] if paper.date else []
     filters += [("organisation", paper.organisation)] if paper.organisation else []
-    filters += [("source", source) for source in paper.sources]
+    filters += [("source", (labels or {}).get(source, source)) for source in paper.sources]
     filters += [("code", "yes" if paper.all_links else "no")]
     spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
     spans += f'<span data-pagefind-sort="date:{date}"></span><span data-pagefind-sort="upvotes:{upvotes}"></span>'
@@ -171,10 +180,16 @@ def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
     return f' data-pagefind-body data-pagefind-meta="date:{date}"', hidden
 
 
-def render_paper_page(paper: Paper, topics: dict[str, Topic], sections: PageSections = PageSections()) -> str:
+def render_paper_page(
+    paper: Paper,
+    topics: dict[str, Topic],
+    sections: PageSections = PageSections(),
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """Markdown source of a paper page: one HTML block, nothing for Markdown to interpret."""
-    body = render_paper_body(paper, topics, sections)
-    attributes, hidden = pagefind_markers(paper, topics)
+    body = render_paper_body(paper, topics, sections, labels=labels)
+    attributes, hidden = pagefind_markers(paper, topics, labels=labels)
     return f'<div class="paper" data-paper-id="{escape(paper.id)}"{attributes}>\n{body}\n{hidden}\n</div>\n'
 
 

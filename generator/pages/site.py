@@ -122,7 +122,8 @@ def generate_site(
     # Material's lunr: a paper outranks pages that merely mention it; or no paper at all (Pagefind serves).
     lunr = {"boost": 2} if lunr_papers else {"exclude": True}
     # What every paper page shares, hashed once (the taxonomy alone is ~50 KB of text).
-    shared = _digest((catalogue.topics, site_url, repository, lunr)) if memo else ""
+    shared = _digest((catalogue.topics, catalogue.source_labels, site_url, repository, lunr)) if memo else ""
+    labels = dict(catalogue.source_labels)
     pages: dict[str, GeneratedPage] = {}
     for paper in papers:
         paper_notes = notes.get(paper.id, [])
@@ -137,6 +138,7 @@ def generate_site(
             repository=repository,
             site_url=site_url,
             lunr=lunr,
+            labels=labels,
         )
     for topic in catalogue.topics:
         pages[topic_path(topic.id)] = GeneratedPage(
@@ -180,6 +182,7 @@ def paper_page(
     repository: Repository | None,
     site_url: str,
     lunr: dict,
+    labels: dict[str, str] | None = None,
 ) -> GeneratedPage:
     """One paper's page: everything a reader needs is in its Markdown, the meta only shapes the chrome."""
     sections = PageSections(
@@ -193,7 +196,7 @@ def paper_page(
         ),
     )
     return GeneratedPage(
-        markdown=render_paper_page(paper, topics, sections),
+        markdown=render_paper_page(paper, topics, sections, labels=labels),
         meta={
             "title": escape(paper.title),
             "description": escape(shorten(paper.abstract or paper.title)),

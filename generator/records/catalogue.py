@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.records.notes import Note, read_notes
 from generator.records.records import Paper, title_key
 from generator.records.schema import Problem, paper_from_document, paper_to_data
+from generator.records.sources import read_labels
 from generator.records.storage import StorageError, decode_text, dump_yaml, parse_yaml, read_yaml
 from generator.records.topics import Topic, TopicError, apply_overrides, build_topics, match_topics
 from generator.records.transaction import finish_pending, write_files
@@ -39,6 +40,12 @@ class Catalogue:
     topics: tuple[Topic, ...]
     root: Path = field(default=Path("."), compare=False)
     notes: tuple[Note, ...] = ()
+    # (listing file name, label) of sources/labels.yml, sorted (generator.records.sources)
+    source_labels: tuple[tuple[str, str], ...] = ()
+
+    def label(self, source: str) -> str:
+        """What readers see for a listing: its label, or its file name when it has none."""
+        return dict(self.source_labels).get(source, source)
 
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
@@ -193,9 +200,17 @@ def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) ->
     paper_ids = frozenset(path.stem for path in (root / PAPERS_DIR).glob("*.yml"))
     notes, found = read_notes(root, paper_ids=paper_ids, topic_ids=frozenset(topic.id for topic in topics))
     problems += found
+    labels, found = read_labels(root)
+    problems += found
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(papers=tuple(papers), topics=tuple(topics), root=root, notes=tuple(notes))
+    return Catalogue(
+        papers=tuple(papers),
+        topics=tuple(topics),
+        root=root,
+        notes=tuple(notes),
+        source_labels=tuple(sorted(labels.items())),
+    )
 
 
 def write_records(root: Path, papers: list[Paper]) -> list[Path]:
