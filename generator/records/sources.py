@@ -50,7 +50,7 @@ def read_labels(root: Path) -> tuple[dict[str, str], list[Problem]]:
         elif label in seen:
             problems.append(Problem(shown, line, name, f"the same label as {seen[label]!r}"))
         else:
-            labels[name] = seen[label] = label
+            labels[name], seen[label] = label, name
     return labels, problems
 
 
