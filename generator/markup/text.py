@@ -60,18 +60,27 @@ def latex_to_mathml(latex: str) -> str | None:
     return cleaned if cleaned.startswith("<math") else None
 
 
+# LaTeX's tie, "Adapters~(LoRA)", "i)~fragility": a non-breaking space. Not "~80%" or "(~2x)" (about)
+# nor "5.5~9%" (a range), which mean the tilde as written.
+TIE = re.compile(r"(?<=[A-Za-z.,;:)\]])~(?=[^\s~])|(?<=\d)~(?=[^\s\d~])")
+
+
+def _text(text: str) -> str:
+    return TIE.sub("&nbsp;", escape(text))
+
+
 def render_inline(text: str) -> str:
-    """Safe inline HTML for a title or abstract: escaped text with math as MathML."""
+    """Safe inline HTML for a title or abstract: escaped text, math as MathML, LaTeX ties as spaces."""
     parts = []
     position = 0
     for match in INLINE_MATH.finditer(text):
         mathml = latex_to_mathml(match["body"])
         if mathml is None:
             continue
-        parts.append(escape(text[position : match.start()]))
+        parts.append(_text(text[position : match.start()]))
         parts.append(f'<span class="math" title="{escape(match.group(0))}">{mathml}</span>')
         position = match.end()
-    parts.append(escape(text[position:]))
+    parts.append(_text(text[position:]))
     return "".join(parts)
 
 
