@@ -115,17 +115,23 @@ def test_search_page_two_facets_sort_by_date_and_url_state(page, real_site_url, 
 
 
 def test_search_page_on_a_phone(chromium_browser, real_site_url, papers):
-    context = chromium_browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(real_site_url + "search/?query=qlora&year=2023")
     settle(page, "query=qlora")
     ids = result_ids(page)
     assert "qlora-efficient-finetuning-of-quantized-llms" in ids[:3]
     assert all(papers[found].year == 2023 for found in ids)
-    assert page.is_checked("input[data-facet=year][value='2023']")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     box = page.locator(".catalogue-search__result").first.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["y"] + 40 <= 844  # the first result shows without scrolling: the facets are folded away
+    button = page.locator(".catalogue-search__show-facets")
+    assert button.is_visible() and "(1 chosen)" in button.inner_text()
+    assert page.locator("input[data-facet=year]").count() == 0
+    button.tap()
+    page.wait_for_selector("#catalogue-search[data-facets=shown]")
+    assert page.is_checked("input[data-facet=year][value='2023']")
     page.tap("#catalogue-search-query")
     page.fill("#catalogue-search-query", "galore")
     settle(page, "query=galore")
@@ -138,6 +144,46 @@ def test_search_page_on_a_phone(chromium_browser, real_site_url, papers):
     settle(page, "query=galore")
     assert result_ids(page)[0] == "galore-memory-efficient-llm-training-by-gradient-low-rank-projection"
     context.close()
+
+
+def test_wide_screens_show_the_facets_beside_the_results(page, real_site_url):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(real_site_url + "search/?query=gpt")
+    settle(page, "query=gpt")
+    page.wait_for_selector("#catalogue-search[data-facets=shown]")
+    result = page.locator(".catalogue-search__result").first.bounding_box()
+    facets = page.locator(".catalogue-search__facets").bounding_box()
+    assert result["y"] + 40 <= 768 and facets["x"] > result["x"] + result["width"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "shown"),
+    [
+        ("tranformer", "transform", "for “transformer” (no close match for “tranformer”)"),
+        ("speculatve decoding", "speculative decod", ""),  # Pagefind's own tolerance finds these
+        ("retreival augmented", "retriev augment", "for “retrieval augmented”"),
+        ("mixture of experst", "mixture expert", "for “mixture of experts”"),
+    ],
+)
+def test_a_misspelt_word_still_finds_its_papers(page, real_site_url, papers, query, expected, shown):
+    """``expected``: word stems every top result holds (Pagefind matches "transformer" in "Transformed")."""
+    page.goto(real_site_url + "search/?query=" + query)
+    settle(page, "query=")
+    status = page.locator(".catalogue-search__status").inner_text()
+    assert shown in status and result_count(page) >= 5
+    for found in result_ids(page)[:3]:
+        text = f"{papers[found].title} {papers[found].abstract}".lower()
+        assert all(word in text for word in expected.split()), (found, expected)
+
+
+def test_papers_matching_every_word_come_first(page, real_site_url, papers):
+    page.goto(real_site_url + "search/?query=time series anomaly detection")
+    settle(page, "query=")
+    ids = result_ids(page)
+    assert ids and "anomaly" in papers[ids[0]].title.lower() and "time-series" in papers[ids[0]].title.lower()
+    for found in ids:  # Pagefind returns only papers with all four words
+        text = f"{papers[found].title} {papers[found].abstract}".lower()
+        assert all(word in text for word in ("time", "series", "anomaly", "detection")), found
 
 
 HOSTILE = """id: hostile

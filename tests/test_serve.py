@@ -6,13 +6,16 @@ catalogue as a curator would and reads the served pages over HTTP.
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -49,8 +52,9 @@ def wait_for(url: str, check: Callable[[str], bool], *, timeout: float = 60) -> 
     raise AssertionError(f"{url} never showed what was expected; last seen:\n{text[:500]}")
 
 
-@pytest.fixture
-def served(tmp_path):
+@contextmanager
+def serving(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """``mkdocs serve`` on a copy of the fixture project; yields the project and the served base URL."""
     project = make_project(tmp_path / "project", FIXTURES / "mini" / "catalogue")
     port = free_port()
     server = subprocess.Popen(
@@ -65,8 +69,14 @@ def served(tmp_path):
         wait_for(base + f"papers/{PAPER}/", lambda text: "Multi-token Prediction" in text)
         yield project, base
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as a maintainer stops it: MkDocs shuts down, the plugin cleans up
         server.wait(timeout=30)
+
+
+@pytest.fixture
+def served(tmp_path):
+    with serving(tmp_path) as found:
+        yield found
 
 
 def test_an_edited_note_and_record_show_and_search_is_served(served):
@@ -86,6 +96,15 @@ def test_an_edited_note_and_record_show_and_search_is_served(served):
     # The other paper pages come from the serve cache, unchanged and complete.
     other = fetch(base + "papers/no/")
     assert '<h1 id="title">No</h1>' in other and "paper-metadata" in other
+
+
+def test_serve_leaves_no_temporary_folder_behind(tmp_path):
+    import tempfile  # noqa: PLC0415
+
+    before = set(Path(tempfile.gettempdir()).glob("catalogue-serve-*"))
+    with serving(tmp_path):
+        pass
+    assert set(Path(tempfile.gettempdir()).glob("catalogue-serve-*")) == before
 
 
 def test_a_broken_record_shows_a_banner_on_every_page_until_it_is_fixed(served):

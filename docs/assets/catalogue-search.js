@@ -3,12 +3,18 @@
 // Untrusted text (titles, excerpts, filter values) reaches the page only as DOM text; the only
 // markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
 import { FACETS, loadPagefind, renderResult } from "./search-common.js";
+import { corrected } from "./search-spelling.js";
 
 const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
 // The first results show after three fragments (~1.3 KB each); the rest of the page follows at once.
 const FIRST_BATCH = 3;
 // Wait for a pause in typing: every searched prefix can download another index chunk (~25 KB).
 const TYPING_PAUSE_MS = 120;
+// Fewer results than this, and the search page tries the query with its unknown words corrected.
+const FEW_RESULTS = 5;
+// Below this width the facets fold away behind a button, so the first results show without scrolling;
+// above it they stand beside the results (docs/assets/catalogue-search.css).
+const WIDE = matchMedia("(min-width: 60em)");
 const root = document.getElementById("catalogue-search");
 const form = root.querySelector("form");
 const queryInput = root.querySelector("[name=query]");
@@ -125,17 +131,29 @@ async function run() {
     return;
   }
   if (!pagefind) return; // start() searches the form as it stands once Pagefind has loaded
-  const search = await pagefind.search(state.query || null, { filters, sort: SORTS[state.sort] });
+  const options = { filters, sort: SORTS[state.sort] };
+  let search = await pagefind.search(state.query || null, options);
   if (token !== generation || !search) return;
+  let note = "";
+  if (state.query && search.results.length < FEW_RESULTS) {
+    // A misspelt word finds little: search again with the words the catalogue knows.
+    const better = await corrected(new URL(root.dataset.siteRoot, location.href), state.query);
+    const second = better && (await pagefind.search(better, options));
+    if (token !== generation) return;
+    if (second && second.results.length > search.results.length) {
+      search = second;
+      note = ` for “${better}” (no close match for “${state.query}”)`;
+    }
+  }
   const results = search.results;
   updateCounts(search.filters || {});
   list.replaceChildren();
   shown = [];
   const count = results.length;
-  status.textContent = `${count} paper${count === 1 ? "" : "s"}`;
+  status.textContent = `${count} paper${count === 1 ? "" : "s"}${note}`;
   await showMore(results, token, FIRST_BATCH);
   if (token === generation && shown.length < results.length) await showMore(results, token, PAGE_SIZE - FIRST_BATCH);
-  if (facets === "none") showFacets();
+  if (facets === "none" && WIDE.matches) showFacets(); // on a phone they wait behind their button
   if (token === generation) {
     root.dataset.shown = location.search; // which search the list shows (tests and scripts wait on it)
     root.dataset.state = "done";
@@ -192,12 +210,13 @@ async function start() {
     root.dataset.state = "unavailable";
     return;
   }
-  if (Object.values(requested).some((values) => values.length)) await showFacets();
+  const chosen = Object.values(requested).reduce((sum, values) => sum + values.length, 0);
+  if (chosen && WIDE.matches) await showFacets();
   else {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button catalogue-search__show-facets";
-    button.textContent = "Filter by topic, year, organisation…";
+    button.textContent = `Filter by topic, year, organisation…${chosen ? ` (${chosen} chosen)` : ""}`;
     button.addEventListener("click", () => facets === "none" && showFacets());
     facetsBox.replaceChildren(button);
   }

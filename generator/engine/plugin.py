@@ -116,9 +116,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.serve is not None:
             self.serve.search.building()
             self.serve.searchable = {}
-            root = self.root(config)
+            # What a finished page depends on besides its own source: the config, the hand-written pages
+            # (the nav), the theme overrides and the Markdown files pages include (CONTRIBUTING.md).
             theme = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
-            self.serve.site_key = fingerprint([Path(config.config_file_path), Path(config.docs_dir), *theme, root])
+            included = sorted(Path(config.config_file_path).parent.glob("*.md"))
+            self.serve.site_key = fingerprint([Path(config.config_file_path), Path(config.docs_dir), *theme, *included])
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None

@@ -39,6 +39,7 @@ from generator.pages.render import (
     render_topics_overview,
     topic_path,
 )
+from generator.pages.search_words import WORDS_FILE, search_words
 from generator.records.catalogue import Catalogue
 from generator.records.notes import notes_by_paper
 from generator.records.records import Paper
@@ -167,6 +168,7 @@ def generate_site(
     summary = render_summary(papers, list(catalogue.topics), note_counts=note_counts)
     summary += render_recent_notes(catalogue.notes, by_id)
     files = {
+        WORDS_FILE: search_words(papers, catalogue.topics),
         **write_exports(catalogue, related={key: [other for other, _ in found] for key, found in related.items()}),
         **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name, memo=memo),
     }
