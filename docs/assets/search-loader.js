@@ -58,4 +58,10 @@
   document.addEventListener("change", function (event) {
     if (event.target.id === "__search" && event.target.checked) start();
   });
+  // Material's search dialog has no accessible name: give it one when the page is parsed.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".md-search[role=dialog]").forEach(function (dialog) {
+      dialog.setAttribute("aria-label", "Search");
+    });
+  });
 })(document.currentScript.dataset.engine || "lunr", document.currentScript.dataset.headerScript);

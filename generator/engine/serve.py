@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -154,8 +155,12 @@ class BackgroundSearch:
 
 
 def _install(bundle: Path, site: Path) -> None:
-    """Copy a finished bundle into the served site, replacing the one there."""
+    """Link a finished bundle into the served site (hard links: no bytes copied), replacing the one there."""
     target = site / INDEX_FOLDER
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(bundle, target)
+    try:
+        shutil.copytree(bundle, target, copy_function=os.link)
+    except OSError:  # another file system: copy
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(bundle, target)

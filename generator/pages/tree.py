@@ -16,6 +16,9 @@ import yaml
 
 from generator.pages.site import SiteContent
 
+# libyaml's emitter where PyYAML was built with it (the wheels are): 20x faster than the pure-Python one,
+# which took ~2 s for 749 pages' front matter.
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # Where a hand-written page (docs/index.md) wants the catalogue summary.
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
 # Left in a folder written by write_tree, so a later run may empty it and nothing else.
@@ -30,7 +33,9 @@ def page_source(markdown: str, meta: dict) -> str:
     """A page as a Markdown file: ``meta`` as YAML front matter (sorted keys), then the Markdown."""
     if not meta:
         return markdown
-    front = yaml.safe_dump(meta, sort_keys=True, allow_unicode=True, default_flow_style=False, width=10**6)
+    front = yaml.dump(
+        meta, Dumper=SafeDumper, sort_keys=True, allow_unicode=True, default_flow_style=False, width=10**6
+    )
     return f"---\n{front}---\n\n{markdown}"
 
 
