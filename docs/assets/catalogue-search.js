@@ -197,7 +197,7 @@ async function start() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button catalogue-search__show-facets";
-    button.textContent = "Filter by topic, year, organisation…";
+    button.textContent = "Filter by topic, year, author, organisation…";
     button.addEventListener("click", () => facets === "none" && showFacets());
     facetsBox.replaceChildren(button);
   }
