@@ -83,6 +83,12 @@ def step_index(job: dict, predicate) -> int:
     raise AssertionError("no such step")
 
 
+def assert_in_order(job: dict, *predicates) -> None:
+    """Each step the predicates find exists, and they come in this order."""
+    order = [step_index(job, predicate) for predicate in predicates]
+    assert order == sorted(order), order
+
+
 def runs(command: str):
     return lambda step: command in step.get("run", "")
 
@@ -236,18 +242,17 @@ def test_pull_request_workflow_installs_chromium_and_the_dev_requirements():
 
 
 def test_pull_request_workflow_checks_tests_builds_and_link_checks_in_order():
-    job = pr_job()
-    order = [
-        step_index(job, uses("actions/checkout")),
-        step_index(job, uses("actions/setup-python")),
-        step_index(job, runs("pip install -r requirements-dev.txt")),
-        step_index(job, runs("python -m generator check")),
-        step_index(job, runs("python -m pytest")),
-        step_index(job, runs("mkdocs build --strict")),
-        step_index(job, runs("linkchecker")),
-        step_index(job, uses("actions/upload-artifact")),
-    ]
-    assert order == sorted(order), order
+    assert_in_order(
+        pr_job(),
+        uses("actions/checkout"),
+        uses("actions/setup-python"),
+        runs("pip install -r requirements-dev.txt"),
+        runs("python -m generator check"),
+        runs("python -m pytest"),
+        runs("mkdocs build --strict"),
+        runs("linkchecker"),
+        uses("actions/upload-artifact"),
+    )
 
 
 def link_check_command() -> list[str]:
@@ -327,15 +332,15 @@ def test_enrichment_talks_to_the_apis_read_only_and_hands_over_a_patch():
     assert set(workflow_jobs) == {"enrich", "pull-request"}
     enrich = workflow_jobs["enrich"]
     assert enrich["permissions"] == {"contents": "read"}
-    order = [
-        step_index(enrich, uses("actions/checkout")),
-        step_index(enrich, runs("pip install -r requirements.txt")),
-        step_index(enrich, runs("python -m generator enrich")),
-        step_index(enrich, runs("python -m generator check")),
-        step_index(enrich, runs("git diff --cached")),
-        step_index(enrich, uses("actions/upload-artifact")),
-    ]
-    assert order == sorted(order), order
+    assert_in_order(
+        enrich,
+        uses("actions/checkout"),
+        runs("pip install -r requirements.txt"),
+        runs("python -m generator enrich"),
+        runs("python -m generator check"),
+        runs("git diff --cached"),
+        uses("actions/upload-artifact"),
+    )
     assert enrich["outputs"]["changed"] == "${{ steps.patch.outputs.changed }}"
     diff = next(step["run"] for step in steps(enrich) if "git diff --cached" in step.get("run", ""))
     assert "-- catalogue/papers sources/cache" in diff, "only records and kept answers go into the patch"
