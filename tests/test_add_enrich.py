@@ -20,7 +20,7 @@ import pytest
 from conftest import FIXTURES, REPO, make_project, mkdocs_build, run_generator
 from recorded_api import atom_feed, serve_recorded_api
 
-from generator.engine.cli import main
+from generator.engine.cli import build_parser, main
 from generator.records.catalogue import load_catalogue
 from generator.records.storage import read_yaml
 
@@ -322,3 +322,27 @@ def test_done_when_an_added_paper_and_an_enriched_one_carry_every_author_on_the_
     papers = {paper["id"]: paper for paper in json.loads((site / "api" / "papers.json").read_text())}
     assert papers["why-language-models-hallucinate"]["authors"] == KALAI and papers[DISTILLING]["authors"] == nine
     jsonschema.validate(list(papers.values()), json.loads((site / "api" / "papers.schema.json").read_text()))
+
+
+def test_topics_come_from_the_taxonomy_rules(project, api, capsys):
+    entry = {
+        "id": "2401.00021",
+        "title": "Scaling Laws for LoRA Adapters",
+        "date": "2024-01-05",
+        "authors": ["Ann Lee"],
+    }
+    api.script("2401.00021", atom_feed([entry]))
+    assert run(project, "add", "2401.00021") == 0
+    assert "(1 author; topics: peft, scaling-laws)" in capsys.readouterr().out
+    paper = load_catalogue(project).by_id()["scaling-laws-for-lora-adapters"]
+    assert paper.topics == ("peft", "scaling-laws")
+
+
+def test_every_command_is_documented():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for command in commands:
+        assert f"`python -m generator {command}" in readme, command
+    for command in ("add", "enrich", "check"):
+        assert f"python -m generator {command}" in contributing, command

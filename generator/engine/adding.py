@@ -116,7 +116,8 @@ def command_add(arguments: argparse.Namespace) -> int:
             papers.append(paper)
             added += 1
             chosen = ", ".join(match_topics(paper.title, paper.abstract, topics)) or "none (add topics_add)"
-            print(f"{wanted.label}: added {path} ({len(paper.authors)} authors; topics: {chosen})")
+            authors = f"{len(paper.authors)} author{'' if len(paper.authors) == 1 else 's'}"
+            print(f"{wanted.label}: added {path} ({authors}; topics: {chosen})")
     finally:
         asked = close_sources(sources)
     print(f"add: {added} added, {refused} refused; requests: {asked}")
