@@ -70,13 +70,13 @@ def mkdocs_build(project: Path, *extra: str, env: dict | None = None) -> subproc
     )
 
 
-def run_generator(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_generator(*arguments: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "generator", *arguments],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=environment(),
+        env=environment(env),
         check=False,
     )
 

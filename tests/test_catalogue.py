@@ -158,7 +158,7 @@ def test_check_reports_every_problem_with_file_line_and_field(tmp_path):
         "catalogue/papers/dup-key.yml:3: duplicate key 'title'",
         "catalogue/papers/no-title.yml:1: title: required field missing",
         "catalogue/papers/s-test-time-scaling-for-code-generation.yml:2: title: duplicate title, same as catalogue/papers/dup-title.yml (ignoring case and punctuation)",
-        "catalogue/papers/unknown-field.yml:3: author: unknown field (known fields: id, title, abstract, date, authors_count, organisation, upvotes, sources, code, added, arxiv_id, links, topics_add, topics_remove)",
+        "catalogue/papers/unknown-field.yml:3: author: unknown field (known fields: id, title, authors, abstract, date, authors_count, organisation, upvotes, sources, code, added, arxiv_id, primary_category, links, topics_add, topics_remove, provenance)",
         "catalogue/papers/wrong-id.yml:1: id: 'another-id' does not match the file name 'wrong-id'",
         "check: 11 problem(s)",
     ]

@@ -93,6 +93,8 @@ def hostile_catalogue(target: Path) -> Path:
             "sources": ["hostile.txt"],
             "code": [{"url": f'https://example.com/{index}?q="><script>alert(1)</script>', "kind": "other"}],
             "added": "2026-11-23",
+            # Ten names, then the payload behind the fold ("and 1 more").
+            "authors": [*(f"Author {number}" for number in range(1, 11)), payload],
         }
         (catalogue / "papers" / f"{paper_id(index)}.yml").write_text(dump_yaml(record), encoding="utf-8")
         front_matter = {"paper": paper_id(index), "author": "mallory", "date": "2026-11-23", "title": payload}
@@ -212,6 +214,13 @@ def test_payload_reads_as_text(hostile_site, index):
     assert description and description[0].startswith(f"Abstract {index}: ")
     (organisation,) = find_class(root, "span", "paper-organisation")
     assert text_of(organisation) == payload
+    authors = [text_of(link) for link in find_class(root, "a", "paper-author")]
+    (fold,) = find_class(root, "details", "paper-authors-more")
+    assert authors[10:] == [payload] and text_of(fold.find("summary")) == "and 1 more"
+    meta = [tag.get("content") for tag in root.iter("meta") if tag.get("name") == "citation_author"]
+    assert meta[10:] == [" ".join(payload.split())]
+    filters = [text_of(span) for span in root.iter("span") if span.get("data-pagefind-filter") == "author"]
+    assert filters[10:] == [payload]
     (note,) = find_class(root, "article", "curator-note")
     body = find_class(note, "div", "note-body")[0]
     assert LEGIT in text_of(body)
@@ -247,6 +256,7 @@ def test_open_data_escapes_markup(hostile_site):
     for index, payload in enumerate(PAYLOADS, start=1):
         assert papers[paper_id(index)]["title"] == f"Paper {index}: {payload}"
         assert papers[paper_id(index)]["organisation"] == payload
+        assert papers[paper_id(index)]["authors"][10] == payload
 
 
 def test_search_index_holds_only_text(hostile_site):
@@ -286,7 +296,7 @@ def test_hostile_fields_that_cannot_be_made_safe_are_rejected(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "catalogue/papers/hostile-01.yml:9: code[0].url: malformed URL 'javascript:alert(1)'" in lines
-    assert "catalogue/papers/hostile-03.yml:13: topics_add: unknown topic '<script>alert(1)</script>'" in lines
+    assert "catalogue/papers/hostile-03.yml:25: topics_add: unknown topic '<script>alert(1)</script>'" in lines
     assert "catalogue/notes/hostile-02--x.md:5: topics: unknown topic '<b>x</b>'" in lines
     assert (
         "catalogue/notes/hostile-02--x.md:3: author: expected a GitHub user name (letters, digits and single"

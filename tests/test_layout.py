@@ -1,6 +1,7 @@
 """The package's shape: stages named after the data's path, no import circles, small modules.
 
-``generator/records`` (listings → records), ``generator/markup`` (untrusted text → safe HTML),
+``generator/records`` (listings and API answers → records), ``generator/remote`` (the public paper
+APIs, politely, behind the committed answer cache), ``generator/markup`` (untrusted text → safe HTML),
 ``generator/pages`` (records → pages and data files, pure: no MkDocs), ``generator/search``
 (built site → Pagefind bundle), ``generator/engine`` (the MkDocs plugin and the CLI). Each stage
 imports only stages before it.
@@ -17,10 +18,11 @@ PACKAGE = REPO / "generator"
 # Which stage may import which: the data flows one way.
 ALLOWED = {
     "records": {"records", "markup"},
+    "remote": {"remote", "records"},
     "markup": {"markup"},
     "pages": {"records", "markup", "pages"},
     "search": {"search"},
-    "engine": {"records", "markup", "pages", "search", "engine"},
+    "engine": {"records", "remote", "markup", "pages", "search", "engine"},
 }
 MAX_LINES = 300
 

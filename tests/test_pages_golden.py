@@ -15,6 +15,7 @@ from conftest import FIXTURES
 
 from generator.pages.render import render_paper_page, render_topic_page
 from generator.records.catalogue import load_catalogue
+from generator.records.records import Paper
 
 GOLDEN = Path(__file__).parent / "golden"
 PAPERS = [
@@ -51,3 +52,21 @@ def test_paper_page_golden(catalogue, paper_id):
 def test_topic_page_golden(catalogue):
     topic = next(topic for topic in catalogue.topics if topic.id == "peft")
     check_golden("topic-peft.md", render_topic_page(topic, catalogue.papers_in("peft"), note_counts={}))
+
+
+def test_paper_page_with_authors_golden(catalogue):
+    """A paper from ``add``: twelve authors (two behind the fold), arXiv id and category, no listing."""
+    paper = Paper(
+        id="twelve-authors",
+        title="Scaling Laws for Twelve Authors & <More>",
+        authors=(*(f"Author {number}" for number in range(1, 12)), "Zoë O'Brien-Ångström"),
+        abstract="We fit scaling laws.",
+        date="2025-09-04",
+        authors_count=12,
+        upvotes=3,
+        arxiv_id="2509.04664",
+        primary_category="cs.CL",
+        topics=("scaling-laws",),
+    )
+    topics = {topic.id: topic for topic in catalogue.topics}
+    check_golden("paper-twelve-authors.md", render_paper_page(paper, topics))

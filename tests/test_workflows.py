@@ -23,6 +23,7 @@ REPO = Path(__file__).parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 PULL_REQUEST = WORKFLOWS / "pull-request.yml"
 DEPLOY = WORKFLOWS / "deploy.yml"
+ENRICH = WORKFLOWS / "enrich.yml"
 REQUIREMENTS_CI = REPO / "requirements-ci.txt"
 PR_TEMPLATE = REPO / ".github" / "PULL_REQUEST_TEMPLATE.md"
 
@@ -82,6 +83,12 @@ def step_index(job: dict, predicate) -> int:
     raise AssertionError("no such step")
 
 
+def assert_in_order(job: dict, *predicates) -> None:
+    """Each step the predicates find exists, and they come in this order."""
+    order = [step_index(job, predicate) for predicate in predicates]
+    assert order == sorted(order), order
+
+
 def runs(command: str):
     return lambda step: command in step.get("run", "")
 
@@ -107,7 +114,8 @@ def offline_env() -> dict[str, str]:
 def test_the_workflows_exist():
     assert PULL_REQUEST.is_file()
     assert DEPLOY.is_file()
-    assert set(ALL_WORKFLOWS) >= {PULL_REQUEST, DEPLOY}
+    assert ENRICH.is_file()
+    assert set(ALL_WORKFLOWS) >= {PULL_REQUEST, DEPLOY, ENRICH}
 
 
 # --- linters -------------------------------------------------------------------------------------
@@ -181,7 +189,7 @@ def test_permissions_are_empty_at_the_top_and_set_per_job(workflow: Path):
         assert isinstance(job.get("permissions"), dict), f"job {name} must state its permissions"
 
 
-def test_only_the_deploy_job_can_write():
+def test_only_the_deploy_and_enrichment_pull_request_jobs_can_write():
     writers = []
     for workflow in ALL_WORKFLOWS:
         for name, job in jobs(load(workflow)).items():
@@ -190,7 +198,10 @@ def test_only_the_deploy_job_can_write():
                 writers.append((workflow.name, name, granted))
             else:
                 assert granted == {"contents": "read"}, f"{workflow.name}:{name} has {granted}"
-    assert writers == [("deploy.yml", "deploy", {"pages": "write", "id-token": "write"})]
+    assert sorted(writers) == [
+        ("deploy.yml", "deploy", {"pages": "write", "id-token": "write"}),
+        ("enrich.yml", "pull-request", {"contents": "write", "pull-requests": "write"}),
+    ]
 
 
 @pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda path: path.name)
@@ -231,18 +242,17 @@ def test_pull_request_workflow_installs_chromium_and_the_dev_requirements():
 
 
 def test_pull_request_workflow_checks_tests_builds_and_link_checks_in_order():
-    job = pr_job()
-    order = [
-        step_index(job, uses("actions/checkout")),
-        step_index(job, uses("actions/setup-python")),
-        step_index(job, runs("pip install -r requirements-dev.txt")),
-        step_index(job, runs("python -m generator check")),
-        step_index(job, runs("python -m pytest")),
-        step_index(job, runs("mkdocs build --strict")),
-        step_index(job, runs("linkchecker")),
-        step_index(job, uses("actions/upload-artifact")),
-    ]
-    assert order == sorted(order), order
+    assert_in_order(
+        pr_job(),
+        uses("actions/checkout"),
+        uses("actions/setup-python"),
+        runs("pip install -r requirements-dev.txt"),
+        runs("python -m generator check"),
+        runs("python -m pytest"),
+        runs("mkdocs build --strict"),
+        runs("linkchecker"),
+        uses("actions/upload-artifact"),
+    )
 
 
 def link_check_command() -> list[str]:
@@ -301,6 +311,56 @@ def test_the_publishing_workflow_uses_no_cache():
     for step in all_steps(load(DEPLOY)):
         action = step.get("uses", "").split("@")[0]
         assert not action.startswith("actions/cache"), step
+        assert "cache" not in step.get("with", {}), step
+
+
+# --- the enrichment workflow ---------------------------------------------------------------------
+
+
+def test_enrichment_runs_weekly_and_by_hand_one_run_at_a_time():
+    workflow = load(ENRICH)
+    on = triggers(workflow)
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    (schedule,) = on["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit(), "once a week"
+    assert workflow["concurrency"] == {"group": "enrich", "cancel-in-progress": False}
+
+
+def test_enrichment_talks_to_the_apis_read_only_and_hands_over_a_patch():
+    workflow_jobs = jobs(load(ENRICH))
+    assert set(workflow_jobs) == {"enrich", "pull-request"}
+    enrich = workflow_jobs["enrich"]
+    assert enrich["permissions"] == {"contents": "read"}
+    assert_in_order(
+        enrich,
+        uses("actions/checkout"),
+        runs("pip install -r requirements.txt"),
+        runs("python -m generator enrich"),
+        runs("python -m generator check"),
+        runs("git diff --cached"),
+        uses("actions/upload-artifact"),
+    )
+    assert enrich["outputs"]["changed"] == "${{ steps.patch.outputs.changed }}"
+    diff = next(step["run"] for step in steps(enrich) if "git diff --cached" in step.get("run", ""))
+    assert "-- catalogue/papers sources/cache" in diff, "only records and kept answers go into the patch"
+
+
+def test_the_writing_job_runs_no_project_code_and_applies_only_records_and_answers():
+    job = jobs(load(ENRICH))["pull-request"]
+    assert job["needs"] == "enrich" and job["if"] == "needs.enrich.outputs.changed == 'true'"
+    commands = "\n".join(step.get("run", "") for step in steps(job))
+    assert "python" not in commands and "pip" not in commands
+    assert "git apply --include='catalogue/papers/*' --include='sources/cache/*'" in commands
+    (create,) = step_using(job, "peter-evans/create-pull-request")
+    assert create["with"]["add-paths"].split() == ["catalogue/papers", "sources/cache"]
+    assert "token" not in create["with"], "the job's own GITHUB_TOKEN, with the job's permissions"
+    assert step_index(job, runs("git apply")) < step_index(job, uses("peter-evans/create-pull-request"))
+
+
+def test_the_enrichment_uses_no_cache():
+    for step in all_steps(load(ENRICH)):
+        assert not step.get("uses", "").startswith("actions/cache"), step
         assert "cache" not in step.get("with", {}), step
 
 

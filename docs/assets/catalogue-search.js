@@ -216,7 +216,7 @@ async function start() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button catalogue-search__show-facets";
-    button.textContent = `Filter by topic, year, organisation…${chosen ? ` (${chosen} chosen)` : ""}`;
+    button.textContent = `Filter by topic, year, author, organisation…${chosen ? ` (${chosen} chosen)` : ""}`;
     button.addEventListener("click", () => facets === "none" && showFacets());
     facetsBox.replaceChildren(button);
   }

@@ -8,6 +8,7 @@ export const FACETS = [
   { key: "topic", title: "Topic", order: byName, open: true },
   { key: "year", title: "Year", order: newestFirst, open: true },
   { key: "code", title: "Code", order: newestFirst, open: true, labels: { yes: "has code", no: "no code" } },
+  { key: "author", title: "Author", order: byName },
   { key: "organisation", title: "Organisation", order: byName },
   { key: "source", title: "Source listing", order: byName },
 ];

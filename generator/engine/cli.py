@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator import|check|topics|pages|search``.
+"""The command line: ``python -m generator import|add|enrich|check|topics|pages|search``.
 
 Each command is a thin edge around the pure stages: it reads files through
 :mod:`generator.records.storage` and :mod:`generator.records.catalogue`, prints what happened and
@@ -8,11 +8,12 @@ exits non-zero with ``file:line: field: reason`` messages when something is wron
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import sys
 from pathlib import Path
 
+from generator.engine.adding import add_command
+from generator.engine.enriching import enrich_command
+from generator.engine.paper_sources import today
 from generator.engine.settings import SettingsError, read_settings, standalone_config
 from generator.pages.site import generate_site
 from generator.pages.tree import TreeError, docs_tree, write_tree
@@ -25,13 +26,6 @@ from generator.records.storage import StorageError, decode_text
 from generator.records.topics import count_table
 from generator.records.transaction import finish_pending
 from generator.search.index import SearchIndexError, build_search_index
-
-
-def _today() -> str:
-    """The import date; SOURCE_DATE_EPOCH makes it reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.date().isoformat()
 
 
 def command_import(arguments: argparse.Namespace) -> int:
@@ -63,7 +57,7 @@ def command_import(arguments: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
         print("import: nothing written", file=sys.stderr)
         return 1
-    papers = merge_entries(existing, entries, today=_today())
+    papers = merge_entries(existing, entries, today=today())
     changed = write_records(root, papers)
     for name in add_labels(root, texts):
         print(f"{name}: labelled in {LABELS_FILE.as_posix()} (review the label readers see)")
@@ -148,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import raw listings into catalogue/papers/")
     importer.add_argument("listings", nargs="+", help="listing text files, e.g. sources/*.txt")
     importer.set_defaults(run=command_import)
+    add_command(commands)
+    enrich_command(commands)
     checker = commands.add_parser("check", help="validate the whole catalogue")
     checker.set_defaults(run=command_check)
     topics = commands.add_parser("topics", help="print how many papers each topic gets")

@@ -6,11 +6,14 @@ Pure: papers in, BibTeX text out, one ``@misc`` entry per paper (the type arXiv 
   (lower-case letters, digits, hyphens).
 * Title: LaTeX-escaped (``& % $ # _ { } ~ ^ \\``) except inline math between dollars, which is
   LaTeX already; wrapped in an extra pair of braces so styles keep its capitals (``QLoRA``).
-* Authors: the listings give only their number, never their names. The entry has no ``author``
-  field (BibTeX styles handle a ``@misc`` without one) and its ``note`` says how many authors
-  the paper has; ``author = {others}`` would print a bare "et al." and mislead.
-* ``year``/``month`` from the paper date where known; ``eprint``/``archivePrefix`` and the arXiv
-  ``url`` where the arXiv id is known, the catalogue page otherwise; code links in ``note``.
+* Authors: ``author`` lists every name (from ``add`` or ``enrich``) joined by ``and``; a name that
+  BibTeX would split or reorder (one holding a comma or the word "and") is braced whole. Where only
+  the listings' count is known, the entry has no ``author`` (BibTeX styles handle a ``@misc``
+  without one) and its ``note`` says how many authors the paper has; ``author = {others}`` would
+  print a bare "et al." and mislead.
+* ``year``/``month`` from the paper date where known; ``eprint``, ``archivePrefix = {arXiv}``,
+  ``primaryClass`` and the arXiv ``url`` where the arXiv id is known, the catalogue page otherwise;
+  code links in ``note``.
 """
 
 from __future__ import annotations
@@ -73,9 +76,19 @@ def latex_title(title: str) -> str:
     return "".join(parts)
 
 
+def bibtex_name(name: str) -> str:
+    """One author for ``author = {...}``: LaTeX-escaped, braced whole where BibTeX would misread it
+    (a comma reorders the name, the word "and" splits it, "others" means et al.)."""
+    name = latex_escape(" ".join(name.split()))
+    words = [word.lower() for word in name.split()]
+    if "," in name or "and" in words or words == ["others"]:
+        return "{" + name + "}"
+    return name
+
+
 def _note(paper: Paper) -> str:
     parts = []
-    if paper.authors_count is not None:
+    if paper.authors_count is not None and not paper.authors:
         noun = "author" if paper.authors_count == 1 else "authors"
         parts.append(f"{paper.authors_count} {noun} (names not recorded in the catalogue)")
     code = [link.url for link in paper.all_links if link.kind == "github"] or [link.url for link in paper.all_links]
@@ -87,6 +100,8 @@ def _note(paper: Paper) -> str:
 def paper_entry(paper: Paper, *, page_url: str) -> Entry:
     """The BibTeX entry of one paper; ``page_url`` is its page on this site."""
     fields = [Field("title", "{" + latex_title(paper.title) + "}")]
+    if paper.authors:
+        fields.append(Field("author", " and ".join(bibtex_name(name) for name in paper.authors)))
     if paper.date:
         year, month, _day = paper.date.split("-")
         fields += [Field("year", year), Field("month", str(int(month)))]
@@ -94,8 +109,10 @@ def paper_entry(paper: Paper, *, page_url: str) -> Entry:
         fields += [
             Field("eprint", latex_escape(paper.arxiv_id)),
             Field("archivePrefix", "arXiv"),
-            Field("url", f"https://arxiv.org/abs/{paper.arxiv_id}"),
         ]
+        if paper.primary_category:
+            fields.append(Field("primaryClass", latex_escape(paper.primary_category)))
+        fields.append(Field("url", f"https://arxiv.org/abs/{paper.arxiv_id}"))
     else:
         fields.append(Field("url", page_url))
     note = _note(paper)

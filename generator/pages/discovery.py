@@ -5,8 +5,9 @@ Pure renderers, records in and safe HTML out:
 * the "Related papers" section (computed by :mod:`generator.pages.related`) with the topics each shares;
 * the BibTeX block, rendered as Material's code block so its copy button appears;
 * the citation metadata, in the page itself so every engine publishes it: Google Scholar
-  ``citation_*`` meta tags (read by Zotero's connector) and schema.org ``ScholarlyArticle`` JSON-LD
-  (``<``, ``>``, ``&`` escaped so no title can close the script).
+  ``citation_*`` meta tags (read by Zotero's connector: one ``citation_author`` per author, in
+  order, the date, the arXiv id and the PDF) and schema.org ``ScholarlyArticle`` JSON-LD with its
+  ``author`` list (``<``, ``>``, ``&`` escaped so no title can close the script).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def scholarly_article(paper: Paper, topics: dict[str, Topic], *, page_url: str) 
         "headline": plain_text(paper.title),  # Google's field for an article's title; "name" would repeat it
     }
     # No "description": the page's <meta name="description"> holds the same summary (issue 7).
+    if paper.authors:
+        article["author"] = [{"@type": "Person", "name": plain_text(name)} for name in paper.authors]
     if paper.date:
         article["datePublished"] = paper.date
     if paper.topics:
@@ -94,6 +97,7 @@ def paper_metadata(paper: Paper, topics: dict[str, Topic], *, site_url: str) -> 
     One hidden block of the page body: engines copy it as it is, no theme template is needed.
     """
     tags = [_meta("citation_title", plain_text(paper.title))]
+    tags += [_meta("citation_author", plain_text(name)) for name in paper.authors]
     if paper.date:
         scholar_date = paper.date.replace("-", "/")
         tags += [_meta("citation_publication_date", scholar_date), _meta("citation_online_date", scholar_date)]

@@ -20,6 +20,7 @@ def paper_export(paper: Paper, related: list[str] | None = None) -> dict:
     return {
         "id": paper.id,
         "title": paper.title,
+        "authors": list(paper.authors),
         "url": f"papers/{paper.id}/",
         "abstract": paper.abstract,
         "date": paper.date,
@@ -30,6 +31,7 @@ def paper_export(paper: Paper, related: list[str] | None = None) -> dict:
         "code": [{"url": link.url, "kind": link.kind} for link in paper.all_links],
         "sources": list(paper.sources),
         "arxiv_id": paper.arxiv_id,
+        "primary_category": paper.primary_category,
         "added": paper.added,
         "related": list(related or []),
     }

@@ -21,10 +21,17 @@ ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
 PAPER_FIELDS: dict[str, tuple[dict, str]] = {
     "id": (ID, "Stable identifier; the page is `papers/<id>/`."),
     "title": ({"type": "string"}, "Title as listed; may hold inline LaTeX between dollars."),
+    "authors": (
+        {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "Every author's name in the paper's order (empty when unknown).",
+    ),
     "url": ({"type": "string"}, "Page of the paper, relative to the site root."),
     "abstract": ({"type": "string"}, "Abstract as listed (empty when unknown)."),
-    "date": (DATE, "Publication date `YYYY-MM-DD`, when a listing gives it."),
-    "authors_count": ({"type": ["integer", "null"], "minimum": 0}, "Number of authors (names are not recorded)."),
+    "date": (DATE, "Publication date `YYYY-MM-DD` (arXiv's first version, or the listing's), when known."),
+    "authors_count": (
+        {"type": ["integer", "null"], "minimum": 0},
+        "Number of authors, also where their names are unknown.",
+    ),
     "organisation": (NULLABLE_STRING, "Organisation that submitted the paper, when listed."),
     "upvotes": ({"type": ["integer", "null"], "minimum": 0}, "Upvotes on Hugging Face Papers."),
     "topics": ({"type": "array", "items": ID}, "Topic ids, see `api/topics.json`."),
@@ -46,7 +53,8 @@ PAPER_FIELDS: dict[str, tuple[dict, str]] = {
         "Code, models, datasets and project pages, GitHub repositories first.",
     ),
     "sources": ({"type": "array", "items": {"type": "string"}}, "Listings the paper came from."),
-    "arxiv_id": (NULLABLE_STRING, "arXiv identifier, when curated."),
+    "arxiv_id": (NULLABLE_STRING, "arXiv identifier without version, when known."),
+    "primary_category": (NULLABLE_STRING, "arXiv primary category (e.g. `cs.CL`), when known."),
     "added": (DATE, "Date the paper entered the catalogue."),
     "related": ({"type": "array", "items": ID, "maxItems": 5}, "Ids of the most similar papers, best first."),
 }
@@ -130,8 +138,9 @@ def render_open_data_page(papers_count: int, topics_count: int) -> str:
         "schema [api/topics.schema.json](../api/topics.schema.json) |\n"
         "| [citations.bib](../citations.bib) | BibTeX of every paper (per topic: `topics/<id>/citations.bib`) |\n"
         "| [feed.xml](../feed.xml) | Atom feed of the newest papers (per topic: `topics/<id>/feed.xml`) |\n\n"
-        "The schemas are JSON Schema 2020-12. BibTeX entries have no `author` field: the listings give "
-        "only the number of authors, which the entry's `note` states.\n\n"
+        "The schemas are JSON Schema 2020-12. A BibTeX entry names every author where the catalogue knows "
+        "the names; where the listings gave only their number, it has no `author` field and its `note` "
+        "states the number.\n\n"
         f'## Papers\n\n<div class="open-data-fields">{_field_table(PAPER_FIELDS)}</div>\n\n'
         f'## Topics\n\n<div class="open-data-fields">{_field_table(TOPIC_FIELDS)}</div>\n'
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
 from generator.markup.text import escape, render_inline
+from generator.pages.authors import render_authors
 from generator.records.links import CodeLink
 from generator.records.records import Paper
 from generator.records.topics import Topic
@@ -77,15 +78,19 @@ def _link_label(link: CodeLink) -> str:
 
 
 def render_facts(paper: Paper) -> str:
-    """Date, authors, organisation and upvotes where the listings gave them."""
+    """Date, number of authors (when their names are unknown), organisation, arXiv category, upvotes."""
     facts = []
     if paper.date:
         facts.append(f'<time datetime="{escape(paper.date)}">{human_date(paper.date)}</time>')
-    if paper.authors_count is not None:
+    if paper.authors_count is not None and not paper.authors:
         noun = "author" if paper.authors_count == 1 else "authors"
         facts.append(f"{paper.authors_count} {noun}")
     if paper.organisation:
         facts.append(f'<span class="paper-organisation">{escape(paper.organisation)}</span>')
+    if paper.primary_category:
+        facts.append(
+            f'<span class="paper-category" title="arXiv primary category">{escape(paper.primary_category)}</span>'
+        )
     if paper.upvotes is not None:
         facts.append(f'<span class="paper-upvotes" title="upvotes on Hugging Face Papers">▲ {paper.upvotes}</span>')
     return '<p class="paper-facts">' + " · ".join(facts) + "</p>" if facts else ""
@@ -118,7 +123,8 @@ def find_links(paper: Paper) -> list[tuple[str, str]]:
     if paper.arxiv_id:
         arxiv = quote(paper.arxiv_id)
         return [
-            ("arXiv", f"https://arxiv.org/abs/{arxiv}"),
+            ("arXiv abstract", f"https://arxiv.org/abs/{arxiv}"),
+            ("PDF", f"https://arxiv.org/pdf/{arxiv}"),
             ("Hugging Face Papers", f"https://huggingface.co/papers/{arxiv}"),
             ("Semantic Scholar", f"https://www.semanticscholar.org/arxiv/{arxiv}"),
         ]
@@ -142,16 +148,17 @@ def render_paper_body(
     prefix = "../../"
     abstract = render_inline(paper.abstract) if paper.abstract else "<em>No abstract in the listings.</em>"
     finders = " · ".join(_external(url, escape(name)) for name, url in find_links(paper))
-    sources = ", ".join(escape(labels.get(source, source)) for source in paper.sources) or "none"
+    sources = ", ".join(escape(labels.get(source, source)) for source in paper.sources)
     parts = [
         f'<h1 id="title">{render_inline(paper.title)}</h1>',
+        render_authors(paper.authors),
         render_facts(paper),
         render_topic_chips(paper, topics, prefix),
         render_links(paper),
         f'<h2 id="abstract" data-search-exclude>Abstract</h2>\n<p class="paper-abstract">{abstract}</p>',
         *sections.after_abstract,
         f'<h2 id="find" data-search-exclude>Find this paper</h2>\n<p class="paper-find">{finders}</p>',
-        f'<p class="paper-sources">Listed in: {sources}</p>',
+        f'<p class="paper-sources">Listed in: {sources}</p>' if sources else "",
         *sections.end,
     ]
     return "\n".join(part for part in parts if part)
@@ -172,6 +179,7 @@ def pagefind_markers(
     filters = [("topic", topics[topic_id].name) for topic_id in paper.topics]
     filters += [("year", paper.date[:4])] if paper.date else []
     filters += [("organisation", paper.organisation)] if paper.organisation else []
+    filters += [("author", author) for author in dict.fromkeys(paper.authors)]
     filters += [("source", (labels or {}).get(source, source)) for source in paper.sources]
     filters += [("code", "yes" if paper.all_links else "no")]
     spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)

@@ -135,6 +135,13 @@ def _read_record(shown: str, paper_id: str, data: bytes) -> tuple:
     return paper, document, found
 
 
+def check_record(root: Path, paper: Paper) -> list[Problem]:
+    """The problems ``paper`` would have once written, e.g. a malformed value from an API."""
+    shown = _display(root, root / PAPERS_DIR / f"{paper.id}.yml")
+    _, _, problems = _read_record(shown, paper.id, dump_yaml(paper_to_data(paper)).encode("utf-8"))
+    return problems
+
+
 def _check_across(papers: list[tuple[Paper, object]]) -> list[Problem]:
     """Problems only visible across records: duplicate ids and titles."""
     problems = []

@@ -26,6 +26,7 @@ class Paper:
 
     id: str
     title: str
+    authors: tuple[str, ...] = ()  # every author's name, in the paper's order (from arXiv or Hugging Face)
     abstract: str = ""
     date: str | None = None  # ISO YYYY-MM-DD, publication date where a listing gives it
     authors_count: int | None = None
@@ -34,11 +35,15 @@ class Paper:
     sources: tuple[str, ...] = ()
     code: tuple[CodeLink, ...] = ()
     added: str | None = None  # ISO date the paper entered the catalogue
-    # Curated fields: never written by the import, kept on every re-import.
+    # Curated fields: never written by the import, kept on every re-import. ``add`` and ``enrich``
+    # fill the empty ones from the public APIs and say in ``provenance`` where and when.
     arxiv_id: str | None = None
+    primary_category: str | None = None  # arXiv's primary category, e.g. cs.CL
     links: tuple[CodeLink, ...] = ()
     topics_add: tuple[str, ...] = ()
     topics_remove: tuple[str, ...] = ()
+    # (field, "<source> <YYYY-MM-DD>") for every field add or enrich filled, in field order.
+    provenance: tuple[tuple[str, str], ...] = ()
     # Derived at load time, not stored in the record.
     topics: tuple[str, ...] = field(default=(), compare=False)
 
@@ -60,6 +65,8 @@ class Paper:
 
 RECORD_FIELDS = tuple(name for name in Paper.__dataclass_fields__ if name != "topics")
 REQUIRED_FIELDS = ("id", "title")
+# Fields a record leaves out when empty, so records written before they existed stay byte-identical.
+OPTIONAL_FIELDS = ("authors", "arxiv_id", "primary_category", "links", "topics_add", "topics_remove", "provenance")
 
 
 def title_key(title: str) -> str:

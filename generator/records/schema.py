@@ -3,6 +3,19 @@
 Turns a :class:`~generator.storage.Document` into a :class:`~generator.records.Paper`
 and back. Every problem becomes a :class:`Problem` that names the file, the line
 and the field, e.g. ``catalogue/papers/x.yml:7: date: expected YYYY-MM-DD, got '23 May'``.
+
+Fields ``add`` and ``enrich`` fill from the public APIs:
+
+* ``authors``: every author's name, in the paper's order;
+* ``arxiv_id``: ``2305.14314`` (no version) or an old-style ``hep-th/9901001``;
+* ``primary_category``: arXiv's primary category, e.g. ``cs.CL``;
+* ``provenance``: where and when each filled field came from, a mapping of field name to
+  ``"<source> <YYYY-MM-DD>"`` (code links may name several sources: ``huggingface,arxiv``). A source
+  is one of :data:`PROVENANCE_SOURCES`: ``arxiv`` and ``huggingface`` for the paper's own record
+  there, ``arxiv-search`` and ``huggingface-search`` for an arXiv id found by title, ``bibtex`` for
+  a BibTeX entry's own fields. The date is the day the field was filled. The answers themselves
+  are kept in ``sources/cache/``. A field with a provenance entry is still the curator's to
+  correct: nothing ever overwrites a value.
 """
 
 from __future__ import annotations
@@ -13,13 +26,17 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from generator.records.links import LINK_KINDS, CodeLink
-from generator.records.records import RECORD_FIELDS, REQUIRED_FIELDS, Paper
+from generator.records.records import OPTIONAL_FIELDS, RECORD_FIELDS, REQUIRED_FIELDS, Paper
 from generator.records.storage import Document
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARXIV_PATTERN = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")
 HOST_PATTERN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
-LIST_FIELDS = ("sources", "topics_add", "topics_remove")
+CATEGORY_PATTERN = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
+PROVENANCE_SOURCES = ("arxiv", "arxiv-search", "huggingface", "huggingface-search", "bibtex")
+_SOURCE = f"(?:{'|'.join(PROVENANCE_SOURCES)})"
+PROVENANCE_PATTERN = re.compile(rf"^{_SOURCE}(?:,{_SOURCE})* \d{{4}}-\d{{2}}-\d{{2}}$")
+LIST_FIELDS = ("sources", "authors", "topics_add", "topics_remove")
 LINK_FIELDS = ("code", "links")
 
 
@@ -96,6 +113,26 @@ def _check_links(document: Document, name: str, value: object, problems: list[Pr
     return tuple(links)
 
 
+def _check_provenance(document: Document, value: object, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(document.path, document.line("provenance"), "provenance", f"expected a mapping, got {_text(value)}")
+        )
+        return ()
+    known = [name for name in RECORD_FIELDS if name not in ("id", "provenance")]
+    entries = []
+    for name, where in value.items():
+        label, line = f"provenance.{name}", document.line("provenance", name)
+        if name not in known:
+            problems.append(Problem(document.path, line, label, "not a record field"))
+        elif not isinstance(where, str) or not PROVENANCE_PATTERN.match(where):
+            expected = f"'<source> YYYY-MM-DD', the source one of {', '.join(PROVENANCE_SOURCES)}"
+            problems.append(Problem(document.path, line, label, f"expected {expected}, got {_text(where)}"))
+        else:
+            entries.append((name, where))
+    return tuple(sorted(entries, key=lambda entry: known.index(entry[0])))
+
+
 def paper_from_document(document: Document, *, expected_id: str) -> tuple[Paper | None, list[Problem]]:
     """Check one record document; return the paper (None when unusable) and its problems."""
     problems: list[Problem] = []
@@ -115,7 +152,7 @@ def paper_from_document(document: Document, *, expected_id: str) -> tuple[Paper 
                 Problem(document.path, document.line(name) if name in data else 1, name, "required field missing")
             )
     values: dict = {}
-    for name in ("id", "title", "abstract", "organisation", "arxiv_id"):
+    for name in ("id", "title", "abstract", "organisation", "arxiv_id", "primary_category"):
         value = data.get(name)
         if isinstance(value, list | dict):
             problem(name, f"expected text, got a {'list' if isinstance(value, list) else 'mapping'}")
@@ -134,6 +171,8 @@ def paper_from_document(document: Document, *, expected_id: str) -> tuple[Paper 
             problem("id", f"{values['id']!r} does not match the file name {expected_id!r}")
     if values.get("arxiv_id") and not ARXIV_PATTERN.match(values["arxiv_id"]):
         problem("arxiv_id", f"expected an arXiv id such as 2305.14314, got {values['arxiv_id']!r}")
+    if values.get("primary_category") and not CATEGORY_PATTERN.match(values["primary_category"]):
+        problem("primary_category", f"expected an arXiv category such as cs.CL, got {values['primary_category']!r}")
     for name in ("date", "added"):
         value = data.get(name)
         if value is not None:
@@ -159,6 +198,8 @@ def paper_from_document(document: Document, *, expected_id: str) -> tuple[Paper 
     for name in LINK_FIELDS:
         if data.get(name) is not None:
             values[name] = _check_links(document, name, data[name], problems)
+    if data.get("provenance") is not None:
+        values["provenance"] = _check_provenance(document, data["provenance"], problems)
     if problems or "id" not in values or "title" not in values:
         return None, problems
     return Paper(**values), problems
@@ -171,9 +212,11 @@ def paper_to_data(paper: Paper) -> dict:
         value = getattr(paper, name)
         if name in LINK_FIELDS:
             value = [{"url": link.url, "kind": link.kind} for link in value]
+        elif name == "provenance":
+            value = dict(value)
         elif isinstance(value, tuple):
             value = list(value)
-        if name in ("arxiv_id", "links", "topics_add", "topics_remove") and not value:
+        if name in OPTIONAL_FIELDS and not value:
             continue
         data[name] = value
     return data

@@ -1,0 +1,1 @@
+"""Stage 2b, remote: the public paper APIs, politely, with every answer kept in sources/cache/."""
