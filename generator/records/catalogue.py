@@ -3,7 +3,8 @@
 ``catalogue/papers/*.yml`` (one record per paper) and ``catalogue/topics.yml``
 (the taxonomy) become one immutable :class:`Catalogue` with every paper's
 topics resolved (rules, then the record's curated add/remove lists), and
-``catalogue/notes/*.md`` (curator notes, :mod:`generator.records.notes`) are checked against them.
+``catalogue/notes/*.md`` (curator notes, :mod:`generator.records.notes`) and
+``catalogue/lists/*.yml`` (reading lists, :mod:`generator.records.reading_lists`) are checked against them.
 Every problem in every file is collected, so ``check`` reports them all at once.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.records.notes import Note, read_notes
+from generator.records.reading_lists import ReadingList, read_lists
 from generator.records.records import Paper, title_key
 from generator.records.schema import Problem, paper_from_document, paper_to_data
 from generator.records.storage import StorageError, decode_text, dump_yaml, parse_yaml, read_yaml, write_atomic
@@ -32,12 +34,14 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every paper (sorted by id), the taxonomy and the curator notes (sorted by file), as the site shows them."""
+    """Every paper (sorted by id), the taxonomy, the curator notes (sorted by file) and the reading lists
+    (sorted by slug), as the site shows them."""
 
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
     root: Path = field(default=Path("."), compare=False)
     notes: tuple[Note, ...] = ()
+    lists: tuple[ReadingList, ...] = ()
 
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
@@ -192,9 +196,11 @@ def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) ->
     paper_ids = frozenset(path.stem for path in (root / PAPERS_DIR).glob("*.yml"))
     notes, found = read_notes(root, paper_ids=paper_ids, topic_ids=frozenset(topic.id for topic in topics))
     problems += found
+    lists, found = read_lists(root, paper_ids=paper_ids)
+    problems += found
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(papers=tuple(papers), topics=tuple(topics), root=root, notes=tuple(notes))
+    return Catalogue(papers=tuple(papers), topics=tuple(topics), root=root, notes=tuple(notes), lists=tuple(lists))
 
 
 def write_records(root: Path, papers: list[Paper]) -> list[Path]:
