@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, make_project, mkdocs_build, run_generator
 
+from generator.pages.list_pages import list_template
 from generator.records.catalogue import CatalogueError, load_catalogue
 from generator.records.reading_lists import list_sections
 
@@ -191,6 +192,18 @@ def test_a_bad_list_fails_the_strict_build_with_its_message(tmp_path):
     result = mkdocs_build(project)
     assert result.returncode != 0
     assert "catalogue/lists/x.yml:4: curators: expected a GitHub user name" in result.stdout + result.stderr
+
+
+def test_the_template_is_refused_until_its_placeholders_are_replaced(tmp_path):
+    """The "Propose a list" template names what to replace: check says so for each placeholder."""
+    problems = problems_of(tmp_path, {"your-list-slug.yml": list_template()})
+    assert problems == [
+        "catalogue/lists/your-list-slug.yml:5: curators: replace the placeholder with your GitHub user name",
+        "catalogue/lists/your-list-slug.yml:6: updated: expected YYYY-MM-DD, got 'YYYY-MM-DD'",
+        "catalogue/lists/your-list-slug.yml:9: entries[0].paper: unknown paper"
+        " 'qlora-efficient-finetuning-of-quantized-llms'",
+        "catalogue/lists/your-list-slug.yml:11: entries[1].paper: unknown paper 'another-paper-id'",
+    ]
 
 
 def test_sections_group_the_entries_after_them(tmp_path):

@@ -91,7 +91,7 @@ def render_facts(paper: Paper) -> str:
     return '<p class="paper-facts">' + " · ".join(facts) + "</p>" if facts else ""
 
 
-def render_topic_chips(paper: Paper, topics: dict[str, Topic], prefix: str) -> str:
+def render_topic_chips(paper: Paper, topics: Mapping[str, Topic], prefix: str) -> str:
     if not paper.topics:
         return ""
     chips = " ".join(  # spaced, so search engines see separate words
@@ -164,7 +164,7 @@ def pagefind_markers(paper: Paper, topics: dict[str, Topic]) -> tuple[str, str]:
     filters += [("year", paper.date[:4])] if paper.date else []
     filters += [("organisation", paper.organisation)] if paper.organisation else []
     filters += [("source", source) for source in paper.sources]
-    filters += [("code", "yes" if paper.all_links else "no")]
+    filters += [("code", "yes" if paper.all_links else "no"), ("kind", "paper")]  # lists are "reading list"
     spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
     spans += f'<span data-pagefind-sort="date:{date}"></span><span data-pagefind-sort="upvotes:{upvotes}"></span>'
     hidden = f'<div hidden data-pagefind-ignore data-pagefind-meta="upvotes:{upvotes}">{spans}</div>'
