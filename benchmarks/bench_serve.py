@@ -7,7 +7,9 @@ site shows all of it:
 * a record edit gives a paper a new title that names LoRA: the paper page has the new title, the
   ``peft`` topic page lists the paper, and the search index holds the new title;
 * a note edit writes a curator note on a paper (``catalogue/notes/<paper>--<author>.md``; the next
-  edit of that kind rewrites it): the paper page shows the note's text.
+  edit of that kind rewrites it): the paper page shows the note's text;
+* a list edit writes a reading list of six papers (``catalogue/lists/bench-list.yml``; the next edit
+  of that kind rewrites its first note): the list page shows the note's text.
 
 Only loopback traffic, bounded in count and time.
 """
@@ -98,6 +100,18 @@ def write_note_and_wait(project: Path, base: str, paper_id: str, marker: str) ->
     return wait_until(lambda: marker in fetch(f"{base}/papers/{paper_id}/"))
 
 
+def write_list_and_wait(project: Path, base: str, paper_ids: list[str], marker: str) -> float:
+    reading_list = project / "catalogue" / "lists" / "bench-list.yml"
+    reading_list.parent.mkdir(exist_ok=True)
+    others = "".join(f"- paper: {paper_id}\n" for paper_id in paper_ids[1:])
+    reading_list.write_text(
+        "slug: bench-list\ntitle: Bench list\ndescription: A list the benchmark edits.\ncurators: [bench-writer]\n"
+        f"entries:\n- section: First\n  paper: {paper_ids[0]}\n  note: List check {marker}.\n{others}",
+        encoding="utf-8",
+    )
+    return wait_until(lambda: marker in fetch(f"{base}/lists/bench-list/"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_serve")
     parser.add_argument("--papers", type=int, default=0, help="synthetic papers (0: the real catalogue)")
@@ -132,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(arguments.edits):
             seconds = write_note_and_wait(project, base, noted, f"note-{number}-{int(time.time())}")
             print(f"note edit {number + 1}: {noted} shown (page) after {seconds:.2f} s")
+            settle(log_path)
+        listed = ids[len(ids) // 2 : len(ids) // 2 + 6]
+        for number in range(arguments.edits):
+            seconds = write_list_and_wait(project, base, listed, f"list-{number}-{int(time.time())}")
+            print(f"list edit {number + 1}: bench-list shown (page) after {seconds:.2f} s")
             settle(log_path)
         builds = re.findall(r"Documentation built in ([\d.]+) seconds", log_path.read_text(errors="replace"))
         print("serve rebuilds (MkDocs' own timing, s):", " ".join(builds[1:]))
