@@ -62,7 +62,6 @@ TOPIC_FIELDS: dict[str, tuple[dict, str]] = {
     "with_code": ({"type": "integer", "minimum": 0}, "Number of those papers that link to code."),
     "papers": ({"type": "array", "items": ID}, "Ids of the topic's papers, sorted."),
 }
-
 READING_LIST_FIELDS: dict[str, tuple[dict, str]] = {
     "slug": (ID, "Stable identifier, the list file's name; the page is `lists/<slug>/`."),
     "title": ({"type": "string"}, "Title of the list; may hold inline LaTeX between dollars."),

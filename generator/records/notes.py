@@ -196,22 +196,35 @@ def note_from_text(
     return note, []
 
 
-def read_notes(root: Path, *, paper_ids: frozenset[str], topic_ids: frozenset[str]) -> tuple[list[Note], list[Problem]]:
-    """Every note under ``catalogue/notes/``, sorted by path; bad files are reported, never skipped."""
-    notes, problems = [], []
-    folder = root / NOTES_DIR
-    for file in sorted(folder.glob("*")):
-        shown = (NOTES_DIR / file.name).as_posix()
+def read_folder(
+    root: Path, folder: Path, *, suffix: str, expected: str, limit: int
+) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """The text of every file in ``root / folder`` by its path as shown (sorted; hidden files skipped).
+
+    A file without ``suffix`` is reported as unexpected (``expected`` says what belongs there), one
+    larger than ``limit`` bytes or not UTF-8 as unreadable: never skipped silently."""
+    texts, problems = [], []
+    for file in sorted((root / folder).glob("*")):
+        shown = (folder / file.name).as_posix()
         if file.name.startswith("."):
             continue
-        if file.suffix != ".md" or not file.is_file():
-            problems.append(Problem(shown, 1, "", "unexpected file (notes are <paper-id>--<author>.md)"))
+        if file.suffix != suffix or not file.is_file():
+            problems.append(Problem(shown, 1, "", f"unexpected file ({expected})"))
             continue
         try:
-            text = read_text(file, display=shown, limit=MAX_NOTE_BYTES)
+            texts.append((shown, read_text(file, display=shown, limit=limit)))
         except StorageError as error:
             problems.append(Problem(shown, error.line, "", error.reason))
-            continue
+    return texts, problems
+
+
+def read_notes(root: Path, *, paper_ids: frozenset[str], topic_ids: frozenset[str]) -> tuple[list[Note], list[Problem]]:
+    """Every note under ``catalogue/notes/``, sorted by path; bad files are reported, never skipped."""
+    notes = []
+    texts, problems = read_folder(
+        root, NOTES_DIR, suffix=".md", expected="notes are <paper-id>--<author>.md", limit=MAX_NOTE_BYTES
+    )
+    for shown, text in texts:
         note, found = note_from_text(shown, text, paper_ids=paper_ids, topic_ids=topic_ids)
         problems.extend(found)
         if note is not None:

@@ -26,9 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.markup.note_markdown import render_note_markdown
-from generator.records.notes import MAX_TITLE_LENGTH, handle_problem, one_line, shown_value, unknown_paper
+from generator.records.notes import (
+    MAX_TITLE_LENGTH,
+    handle_problem,
+    one_line,
+    read_folder,
+    shown_value,
+    unknown_paper,
+)
 from generator.records.schema import ID_PATTERN, Problem, is_iso_date
-from generator.records.storage import Document, StorageError, parse_yaml, read_text
+from generator.records.storage import Document, StorageError, parse_yaml
 
 LISTS_DIR = Path("catalogue") / "lists"
 LIST_FIELDS = ("slug", "title", "description", "curators", "updated", "tags", "entries")
@@ -238,20 +245,17 @@ def list_from_document(
 
 def read_lists(root: Path, *, paper_ids: frozenset[str]) -> tuple[list[ReadingList], list[Problem]]:
     """Every list under ``catalogue/lists/``, sorted by slug; bad files are reported, never skipped."""
-    lists, problems = [], []
-    for file in sorted((root / LISTS_DIR).glob("*")):
-        shown = (LISTS_DIR / file.name).as_posix()
-        if file.name.startswith("."):
-            continue
-        if file.suffix != ".yml" or not file.is_file():
-            problems.append(Problem(shown, 1, "", "unexpected file (reading lists are <slug>.yml)"))
-            continue
+    lists = []
+    texts, problems = read_folder(
+        root, LISTS_DIR, suffix=".yml", expected="reading lists are <slug>.yml", limit=MAX_LIST_BYTES
+    )
+    for shown, text in texts:
         try:
-            document = parse_yaml(shown, read_text(file, display=shown, limit=MAX_LIST_BYTES))
+            document = parse_yaml(shown, text)
         except StorageError as error:
             problems.append(Problem(shown, error.line, "", error.reason))
             continue
-        reading_list, found = list_from_document(document, expected_slug=file.stem, paper_ids=paper_ids)
+        reading_list, found = list_from_document(document, expected_slug=Path(shown).stem, paper_ids=paper_ids)
         problems.extend(found)
         if reading_list is not None:
             lists.append(reading_list)
