@@ -3,7 +3,8 @@
 Starts ``mkdocs serve`` (livereload on) on a copy of the project, the real catalogue by default,
 then makes two kinds of edit, ``--edits`` of each, and times each one from the write:
 
-* a record edit gives a paper a new title; a note edit adds a line to the curator note;
+* a record edit gives a paper a new title; a note edit adds a line to the curator note; a list edit
+  writes a reading list of six papers (``catalogue/lists/bench-list.yml``) with a new first note;
 * "shown": until the paper page, fetched over HTTP from 127.0.0.1, holds the edit;
 * "built": until the rebuild that serves it has logged "Reloading browsers", the moment MkDocs'
   livereload tells open browsers to reload.
@@ -113,6 +114,18 @@ def retitle(record: Path, marker: str) -> None:
     record.write_text("".join(lines), encoding="utf-8")
 
 
+def write_list(project: Path, paper_ids: list[str], marker: str) -> None:
+    """Write a reading list of ``paper_ids`` whose first note holds ``marker``."""
+    reading_list = project / "catalogue" / "lists" / "bench-list.yml"
+    reading_list.parent.mkdir(exist_ok=True)
+    others = "".join(f"- paper: {paper_id}\n" for paper_id in paper_ids[1:])
+    reading_list.write_text(
+        "slug: bench-list\ntitle: Bench list\ndescription: A list the benchmark edits.\ncurators: [bench-writer]\n"
+        f"entries:\n- section: First\n  paper: {paper_ids[0]}\n  note: List check {marker}.\n{others}",
+        encoding="utf-8",
+    )
+
+
 def summary(kind: str, timings: list[dict]) -> str:
     def cell(key: str) -> str:
         values = [timing[key] for timing in timings if timing[key] is not None]
@@ -158,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("bench_serve: the catalogue has no curator note to edit")
         note, note_text = notes[0], notes[0].read_text(encoding="utf-8")
         noted = yaml.safe_load(note_text.split("---")[1])["paper"]
-        timings: dict[str, list[dict]] = {"record (title)": [], "curator note": []}
+        timings: dict[str, list[dict]] = {"record (title)": [], "curator note": [], "reading list": []}
         for number in range(arguments.edits):
             paper_id = ids[(number + 1) * len(ids) // (arguments.edits + 1)]
             record = project / "catalogue" / "papers" / f"{paper_id}.yml"
@@ -174,6 +187,14 @@ def main(argv: list[str] | None = None) -> int:
             timing = time_edit(log, f"{base}/papers/{noted}/", write, marker)
             timings["curator note"].append(timing)
             print(f"note edit {number + 1} ({note.name}): {timing}")
+            log.settle()
+        listed = ids[len(ids) // 2 : len(ids) // 2 + 6]
+        for number in range(arguments.edits):
+            marker = f"list-{number}-{time.time_ns()}"
+            write = functools.partial(write_list, project, listed, marker)
+            timing = time_edit(log, f"{base}/lists/bench-list/", write, marker)
+            timings["reading list"].append(timing)
+            print(f"list edit {number + 1} (bench-list): {timing}")
             log.settle()
         print("\n| edit | shown s: median / max (each) | built s: median / max (each) |\n|---|---|---|")
         for kind, measured in timings.items():

@@ -125,7 +125,7 @@ def test_import_is_all_or_nothing(project):
 def test_check_passes_on_the_real_catalogue():
     result = run_generator("check", cwd=REPO)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "check: 749 papers, 27 topics, 1 note, no problems\n"
+    assert result.stdout == "check: 749 papers, 27 topics, 1 note, 2 reading lists, no problems\n"
 
 
 BAD_RECORDS = {

@@ -1,11 +1,13 @@
 """Hostile input: a corpus of XSS payloads through every contributed field, built by the real MkDocs.
 
 Every payload goes into a paper's title, abstract and organisation, a code link URL, a topic's name
-and description (a topic of its own per payload), a note's title and a note's body; multi-line
-payloads (a blank line, then Markdown syntax) go into abstracts and topic descriptions. The built
-HTML is parsed with html5lib (the WHATWG parsing algorithm, as a browser parses it) and must hold no
-live markup from any payload, while the payload text still reads as the curator wrote it; every
-page is also opened in real Chromium, focused through, and must run nothing.
+and description (a topic of its own per payload), a note's title and a note's body, and a reading
+list's title, description, section heading and note (with Markdown-syntax payloads too: attribute
+lists, reference links, autolinks); multi-line payloads (a blank line, then Markdown syntax) go into
+abstracts and topic descriptions. The built HTML is parsed with html5lib (the WHATWG parsing
+algorithm, as a browser parses it) and must hold no live markup from any payload, while the payload
+text still reads as the curator wrote it; every page is also opened in real Chromium, focused
+through, and must run nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +30,22 @@ MULTILINE = [
     "Legit start.\n\n[x](javascript:alert(1))\n\n# Heading {: onclick=alert(1) }",
     "Legit start.\n\n<img src=x onerror=alert(1)>\n\n    indented <script>alert(1)</script>",
 ]
+# Markdown syntax that survives HTML escaping: harmless as text, live if text ever lands in Markdown.
+MARKDOWN_PAYLOADS = [
+    '{: onfocus="alert(1)" autofocus tabindex="0" }',
+    '# Heading {: onclick="alert(1)" onmouseover="alert(1)" }',
+    '[x](javascript:alert(1)){: onmouseover="alert(1)" }',
+    "![x](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    '<div markdown="1" onclick="alert(1)">*x*</div>',
+    '<a href="javascript:alert(1)" markdown="1">**x**</a>',
+    "*[HTML]: <script>alert(1)</script>",
+    "$$\\href{javascript:alert(1)}{x}$$",
+]
+LIST_PAYLOADS = PAYLOADS + MARKDOWN_PAYLOADS
+# A reference link whose target is javascript:, on lines of its own (where Markdown defines it);
+# before the payload, which may be an unclosed <style> that swallows what follows (as in a browser).
+REFERENCE_LINK = "See [this][evil].\n\n[evil]: javascript:alert(1)\n"
 LEGIT = "Legit: <4.3% A & B S*"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "cite"}
 DANGEROUS_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
@@ -44,11 +62,16 @@ def paper_id(index: int) -> str:
     return f"hostile-{index:02d}"
 
 
+def list_slug(index: int) -> str:
+    return f"hostile-list-{index:02d}"
+
+
 def hostile_catalogue(target: Path) -> Path:
-    """The fixture taxonomy plus a hostile topic, one paper and one note per payload."""
+    """The fixture taxonomy plus a hostile topic, one paper and one note per payload, one list per list payload."""
     catalogue = target / "catalogue"
     (catalogue / "papers").mkdir(parents=True)
     (catalogue / "notes").mkdir()
+    (catalogue / "lists").mkdir()
     topics = (FIXTURES / "mini" / "catalogue" / "topics.yml").read_text(encoding="utf-8")
     hostile_topic = [
         {
@@ -103,6 +126,19 @@ def hostile_catalogue(target: Path) -> Path:
         body = f"{LEGIT}\n\n{payload}\n"
         note = f"---\n{dump_yaml(front_matter)}---\n{body}"
         (catalogue / "notes" / f"{paper_id(index)}--mallory.md").write_text(note, encoding="utf-8")
+    for index, payload in enumerate(LIST_PAYLOADS, start=1):
+        first, second = (index - 1) % len(PAYLOADS) + 1, index % len(PAYLOADS) + 1
+        reading_list = {
+            "slug": list_slug(index),
+            "title": f"List {index}: {payload}",
+            "description": f"{LEGIT}\n\n{REFERENCE_LINK}\n{payload}\n",
+            "curators": ["mallory"],
+            "entries": [
+                {"section": payload, "paper": paper_id(first), "note": f"{LEGIT}\n\n{REFERENCE_LINK}\n{payload}\n"},
+                {"paper": paper_id(second)},
+            ],
+        }
+        (catalogue / "lists" / f"{list_slug(index)}.yml").write_text(dump_yaml(reading_list), encoding="utf-8")
     return catalogue
 
 
@@ -230,6 +266,82 @@ def test_payload_reads_as_text(hostile_site, index):
         assert description[0] == " ".join(f"Abstract {index}: {payload} {LEGIT}".split())
         (abstract,) = find_class(root, "p", "paper-abstract")
         assert text_of(abstract) == f"Abstract {index}: {payload} {LEGIT}"
+
+
+@pytest.mark.parametrize("index", range(1, len(LIST_PAYLOADS) + 1))
+def test_list_payload_reads_as_text(hostile_site, index):
+    payload = LIST_PAYLOADS[index - 1]
+    title = f"List {index}: {payload}"
+    root = parse(hostile_site / "lists" / list_slug(index) / "index.html")
+    assert text_of(root.find(".//title")) == f"{title} - ML Paper Catalogue"
+    (page,) = find_class(root, "div", "reading-list")
+    description = find_class(page, "div", "reading-list-description")[0]
+    (note,) = find_class(page, "div", "reading-list-note")
+    for block in (description, note):
+        assert LEGIT in text_of(block) and "See this." in text_of(block)
+        assert [anchor.get("href") for anchor in block.iter("a") if text_of(anchor) == "this"] == [None]
+    (section,) = [heading for heading in page.iter("h2") if heading.get("id") == "section-1"]
+    first = (index - 1) % len(PAYLOADS) + 1
+    paper = parse(hostile_site / "papers" / paper_id(first) / "index.html")
+    (item,) = [
+        item
+        for item in find_class(paper, "ul", "paper-reading-lists")[0]
+        if list_slug(index) in item.find("a").get("href")
+    ]
+    if "$" not in payload:  # LaTeX may legitimately become MathML
+        assert text_of(page.find("h1")) == title and text_of(section) == payload
+        assert text_of(item.find("a")) == title
+    overview = parse(hostile_site / "lists" / "index.html")
+    assert any(link.get("href") == f"{list_slug(index)}/" for link in find_class(overview, "a", "reading-lists-title"))
+
+
+def test_list_open_data_escapes_markup(hostile_site):
+    raw = (hostile_site / "api" / "lists.json").read_text(encoding="utf-8")
+    assert "<" not in raw and ">" not in raw
+    exported = {item["slug"]: item for item in json.loads(raw)}
+    for index, payload in enumerate(LIST_PAYLOADS, start=1):
+        assert exported[list_slug(index)]["title"] == f"List {index}: {payload}"
+        assert exported[list_slug(index)]["entries"][0]["section"] == payload
+
+
+# Material's header asks GitHub for the repository's stars and latest release: the one other host.
+THEME_REPOSITORY_FACTS = "https://api.github.com/repos/paper-catalogue/paper-catalogue"
+# Every element of the page's content gets the events a reader's mouse and keyboard would send.
+FIRE_EVENTS = """() => {
+  const names = ["mouseover", "mouseenter", "mousemove", "focus", "focusin", "blur", "toggle", "animationstart"];
+  let fired = 0;
+  for (const element of document.querySelectorAll(".md-content *")) {
+    for (const name of names) element.dispatchEvent(new Event(name, { bubbles: true }));
+    if (typeof element.focus === "function") element.focus();
+    fired += 1;
+  }
+  return fired;
+}"""
+
+
+def test_hostile_lists_run_nothing_in_chromium(hostile_site, chromium_browser):
+    from benchmarks.search_browser import serve
+
+    pages = ["lists/", *(f"lists/{list_slug(index)}/" for index in range(1, len(LIST_PAYLOADS) + 1))]
+    pages += [f"papers/{paper_id(1)}/"]
+    dialogs, elsewhere = [], []
+    with serve(hostile_site) as base:
+        local = (base, THEME_REPOSITORY_FACTS)
+        context = chromium_browser.new_context()
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append((page.url, dialog.message)), dialog.dismiss()))
+        page.on("request", lambda request: None if request.url.startswith(local) else elsewhere.append(request.url))
+        for path in pages:
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            for _ in range(25):  # the header, the tabs and the first links and buttons of the content
+                page.keyboard.press("Tab")
+            assert page.evaluate(FIRE_EVENTS) > 10, path
+            page.wait_for_timeout(50)
+            assert page.locator("h1").first.text_content(), path
+        context.close()
+    assert dialogs == []
+    assert elsewhere == []
 
 
 def test_code_links_are_escaped_urls(hostile_site):

@@ -193,7 +193,7 @@ def test_check_suggests_the_file_name_without_failing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"catalogue/notes/my-note.md: notice: notes are easier to find named '{PAPER}--alice.md'",
-        "check: 8 papers, 3 topics, 2 notes, no problems",
+        "check: 8 papers, 3 topics, 2 notes, 0 reading lists, no problems",
     ]
 
 

@@ -206,18 +206,26 @@ ALL_PAPERS = """async () => {
   const urls = await Promise.all(everything.results.map(async (result) => (await result.data()).url));
   const withCode = await pagefind.search(null, { filters: { code: ["yes"] } });
   const withoutCode = await pagefind.search(null, { filters: { code: ["no"] } });
-  return { urls, withCode: withCode.results.length, withoutCode: withoutCode.results.length };
+  const papers = await pagefind.search(null, { filters: { kind: ["paper"] } });
+  const lists = await pagefind.search(null, { filters: { kind: ["reading list"] } });
+  const listUrls = await Promise.all(lists.results.map(async (result) => (await result.data()).url));
+  return {
+    urls, withCode: withCode.results.length, withoutCode: withoutCode.results.length,
+    papers: papers.results.length, listUrls,
+  };
 }"""
 
 
-def test_pagefind_js_api_finds_every_paper_in_the_one_bundle(chromium_browser, real_site_url):
+def test_pagefind_js_api_finds_every_paper_and_list_in_the_one_bundle(chromium_browser, real_site_url):
     papers = {path.stem for path in (REPO / "catalogue" / "papers").glob("*.yml")}
-    assert len(papers) == 749
+    lists = {f"/lists/{path.stem}/" for path in (REPO / "catalogue" / "lists").glob("*.yml")}
+    assert len(papers) == 749 and len(lists) == 2
     page = chromium_browser.new_page()
     page.goto(real_site_url + "about/")  # a page that loads no search itself
     found = page.evaluate(ALL_PAPERS)
     page.close()
     ids = [paper_id(url) for url in found["urls"]]
-    assert len(ids) == len(set(ids)) and set(ids) == papers
+    assert len(ids) == len(set(ids)) and set(ids) == papers | lists
+    assert found["papers"] == len(papers) and set(found["listUrls"]) == lists  # the filter "kind"
     assert found["withCode"] + found["withoutCode"] == len(papers)
     assert 0 < found["withCode"] < len(papers)

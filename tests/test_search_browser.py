@@ -314,3 +314,20 @@ def test_what_the_reader_types_before_pagefind_loads_is_never_overwritten(page, 
     assert page.input_value("#catalogue-search-query") == "galore"
     assert parse_qs(urlsplit(page.url).query) == {"query": ["galore"]}
     assert result_ids(page)[0] == "galore-memory-efficient-llm-training-by-gradient-low-rank-projection"
+
+
+def test_the_search_page_finds_reading_lists_by_title_and_description(page, real_site_url):
+    page.goto(real_site_url + "search/?query=where+to+start")
+    settle(page, "query=where")
+    first = page.locator(".catalogue-search__result").first
+    assert first.locator(".catalogue-search__title").text_content() == "Parameter-efficient fine-tuning: where to start"
+    assert first.locator(".catalogue-search__title").get_attribute("href").endswith("/lists/peft-where-to-start/")
+    facts = first.locator(".catalogue-search__facts").text_content()
+    assert facts == "Reading list — 11 papers — curated by @paper-catalogue — updated Nov 23, 2026"
+    # Words only its description holds, and the facet that keeps lists apart from papers.
+    page.goto(real_site_url + "search/?query=serving+engineer&kind=reading+list")
+    settle(page, "query=serving")
+    hrefs = page.locator(".catalogue-search__result > a").evaluate_all("links => links.map(a => a.href)")
+    assert [href.removeprefix(real_site_url) for href in hrefs] == ["lists/making-llm-inference-fast/"]
+    assert page.is_checked("input[data-facet=kind][value='reading list']")
+    assert page.locator(".catalogue-search__status").text_content() == "1 result"

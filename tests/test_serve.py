@@ -119,3 +119,34 @@ def test_a_broken_record_shows_a_banner_on_every_page_until_it_is_fixed(served):
     record.write_text(good)
     wait_for(base, lambda text: "ML Paper Catalogue" in text and BANNER not in text)
     assert BANNER not in wait_for(base + f"papers/{PAPER}/", lambda text: "Multi-token Prediction" in text)
+
+
+LIST = f"""slug: served
+title: A served list
+description: Two papers, edited live.
+curators: [octocat]
+entries:
+- section: First
+  paper: {PAPER}
+  note: Read it for zebra-7.
+- paper: "no"
+"""
+
+
+def test_a_new_and_edited_reading_list_show_on_its_page_and_its_papers(served):
+    project, base = served
+    path = project / "catalogue" / "lists" / "served.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(LIST, encoding="utf-8")
+    page = wait_for(base + "lists/served/", lambda text: "zebra-7" in text)
+    assert "A served list" in page and 'id="entry-2"' in page
+    assert "A served list" in wait_for(base + "lists/", lambda text: "A served list" in text)
+    paper = wait_for(base + f"papers/{PAPER}/", lambda text: "In reading lists" in text)
+    assert 'href="../../lists/served/#entry-1"' in paper and "1 of 2" in paper
+    path.write_text(LIST.replace("zebra-7", "zebra-8").replace("A served list", "A renamed list"), encoding="utf-8")
+    page = wait_for(base + "lists/served/", lambda text: "zebra-8" in text)
+    assert "A renamed list" in page and "zebra-7" not in page
+    assert "A renamed list" in wait_for(base + "papers/no/", lambda text: "A renamed list" in text)
+    path.write_text(LIST.replace('"no"', "nope"), encoding="utf-8")  # a broken list: the banner names it
+    home = wait_for(base, lambda text: BANNER in text)
+    assert "catalogue/lists/served.yml:9: entries[1].paper: unknown paper" in home

@@ -17,7 +17,17 @@ from benchmarks.search_browser import paper_id, serve
 
 BETTER = "better-faster-large-language-models-via-multi-token-prediction"
 QLORA = "qlora-efficient-finetuning-of-quantized-llms"
-SECTIONS = ["Home", "Topics", "Search", "Papers with code", "At a glance", "Open data", "About", "Contributing"]
+SECTIONS = [
+    "Home",
+    "Topics",
+    "Reading lists",
+    "Search",
+    "Papers with code",
+    "At a glance",
+    "Open data",
+    "About",
+    "Contributing",
+]
 
 
 def paper_html(site, paper: str) -> str:

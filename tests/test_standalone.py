@@ -19,6 +19,7 @@ from generator.engine.compact import compact_html
 from tests.conftest import REPO, environment, make_project, run_generator
 
 PAPER = "qlora-efficient-finetuning-of-quantized-llms"
+LISTS = ("making-llm-inference-fast", "peft-where-to-start")
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +60,14 @@ def test_the_tree_holds_docs_generated_pages_and_data(project):
     assert page.startswith("---\n") and "\ntemplate: paper.html\n" in page and 'class="paper-metadata"' in page
     config = (project / "standalone.yml").read_text()
     assert "docs_dir: build/docs" in config and "- catalogue" not in config
+    assert 'href="peft-where-to-start/"' in (tree / "lists" / "index.md").read_text()
+    for slug in LISTS:
+        page = (tree / "lists" / slug / "index.md").read_text()
+        assert page.startswith("---\n") and f"\nsource: catalogue/lists/{slug}.yml\n" in page
+        assert page.count('class="reading-list-entry"') >= 6
+        for data in ("feed.xml", "citations.bib"):
+            assert (tree / "lists" / slug / data).stat().st_size > 1000, (slug, data)
+    assert (tree / "api" / "lists.json").is_file() and (tree / "api" / "lists.schema.json").is_file()
 
 
 def test_the_tree_refuses_a_folder_it_did_not_write(project):
@@ -78,7 +87,15 @@ def test_mkdocs_builds_the_tree_without_the_plugin_as_the_plugin_does(project, r
     assert len(papers) == 749
     for path in papers:  # the plugin also compacts the HTML (generator/engine/compact.py), nothing else
         assert compact_html((plain / path).read_text()) == (real_site / path).read_text(), path
-    for data in ("feed.xml", "citations.bib", "api/papers.json", "charts/papers-per-year.svg"):
+    lists = [f"lists/{slug}/{name}" for slug in LISTS for name in ("feed.xml", "citations.bib")]
+    for data in (
+        "feed.xml",
+        "citations.bib",
+        "api/papers.json",
+        "api/lists.json",
+        "charts/papers-per-year.svg",
+        *lists,
+    ):
         assert (plain / data).read_bytes() == (real_site / data).read_bytes(), data
     assert compact_html((plain / "glance/index.html").read_text()) == (real_site / "glance/index.html").read_text()
 
@@ -104,6 +121,24 @@ def test_zensical_builds_every_paper_page_complete(zensical_site):
     topic = (zensical_site / "topics" / "peft" / "index.html").read_text()
     assert f'href="../../papers/{PAPER}/"' in topic
     assert (zensical_site / "feed.xml").is_file() and (zensical_site / "api" / "papers.json").is_file()
+
+
+def test_zensical_builds_the_list_pages_and_their_links_lead_to_the_papers(zensical_site):
+    overview = zensical_site / "lists" / "index.html"
+    assert [href for href in re.findall(r'class="reading-lists-title" href="([^"]+)"', overview.read_text())] == [
+        f"{slug}/" for slug in LISTS
+    ]
+    for slug in LISTS:
+        page = zensical_site / "lists" / slug / "index.html"
+        html = page.read_text()
+        assert "data-pagefind-body" in html and 'class="reading-list-note"' in html
+        papers = re.findall(r'<li id="entry-\d+" class="reading-list-entry"><a href="([^"]+)"', html)
+        assert len(papers) >= 6
+        for href in papers:  # relative links mean the same under Zensical as under MkDocs
+            assert href.startswith("../../papers/") and (page.parent / href / "index.html").resolve().is_file(), href
+    qlora = (zensical_site / "papers" / PAPER / "index.html").read_text()
+    back = re.search(r'<a href="(\.\./\.\./lists/peft-where-to-start/)#entry-\d+">', qlora)
+    assert back and (zensical_site / "papers" / PAPER / back.group(1) / "index.html").resolve().is_file()
 
 
 def test_the_search_page_works_on_the_zensical_site(zensical_site, chromium_browser):

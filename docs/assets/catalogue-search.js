@@ -23,7 +23,7 @@ const facetsBox = root.querySelector(".catalogue-search__facets");
 const status = root.querySelector(".catalogue-search__status");
 const list = root.querySelector(".catalogue-search__results");
 const more = root.querySelector(".catalogue-search__more");
-// Pagefind's sort option by the paper pages' sort keys (data-pagefind-sort); relevance is its default.
+// Pagefind's sort option by the pages' sort keys (data-pagefind-sort); relevance is its default.
 const SORTS = { relevance: undefined, date: { date: "desc" }, upvotes: { upvotes: "desc" } };
 
 let pagefind; // set once Pagefind has loaded; the form works (and is read) before that
@@ -150,7 +150,7 @@ async function run() {
   list.replaceChildren();
   shown = [];
   const count = results.length;
-  status.textContent = `${count} paper${count === 1 ? "" : "s"}${note}`;
+  status.textContent = `${count} result${count === 1 ? "" : "s"}${note}`; // papers and reading lists
   await showMore(results, token, FIRST_BATCH);
   if (token === generation && shown.length < results.length) await showMore(results, token, PAGE_SIZE - FIRST_BATCH);
   if (facets === "none" && WIDE.matches) showFacets(); // on a phone they wait behind their button
@@ -216,7 +216,7 @@ async function start() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button catalogue-search__show-facets";
-    button.textContent = `Filter by topic, year, author, organisation…${chosen ? ` (${chosen} chosen)` : ""}`;
+    button.textContent = `Filter by kind, topic, year, author, organisation…${chosen ? ` (${chosen} chosen)` : ""}`;
     button.addEventListener("click", () => facets === "none" && showFacets());
     facetsBox.replaceChildren(button);
   }

@@ -1,10 +1,12 @@
 // Shared by the catalogue search page and the Pagefind header box: load Pagefind, render a result safely.
-// Filters, meta and sort keys come from the paper pages (generator/pages/render.py, pagefind_markers).
+// Filters, meta and sort keys come from the paper pages (generator/pages/render.py, pagefind_markers)
+// and the reading list pages (generator/pages/list_pages.py, list_markers); the filter "kind" tells them apart.
 
 const byName = (a, b) => a.localeCompare(b);
 const newestFirst = (a, b) => b.localeCompare(a);
 
 export const FACETS = [
+  { key: "kind", title: "Kind", order: byName, open: true, labels: { paper: "papers", "reading list": "reading lists" } },
   { key: "topic", title: "Topic", order: byName, open: true },
   { key: "year", title: "Year", order: newestFirst, open: true },
   { key: "code", title: "Code", order: newestFirst, open: true, labels: { yes: "has code", no: "no code" } },
@@ -48,7 +50,20 @@ function humanDate(iso) {
   return date.toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 }
 
-// One result: title link (text only), date, topics, excerpt with highlights.
+// What a result says under its title: a paper's date, upvotes and topics; a reading list's size,
+// curators and last update.
+function factsOf(record) {
+  const date = humanDate(record.meta.date);
+  if ((record.filters.kind || []).includes("reading list")) {
+    const count = Number(record.meta.papers) || 0;
+    const papers = `${count} paper${count === 1 ? "" : "s"}`;
+    return ["Reading list", papers, `curated by ${record.meta.curators || "?"}`, date && `updated ${date}`];
+  }
+  const topics = (record.filters.topic || []).join(" · ");
+  return [date, Number(record.meta.upvotes) > 0 ? `▲ ${record.meta.upvotes}` : "", topics];
+}
+
+// One result: title link (text only), its facts, excerpt with highlights.
 export function renderResult(record, { tag = "li", className = "catalogue-search__result" } = {}) {
   const item = document.createElement(tag);
   item.className = className;
@@ -58,11 +73,7 @@ export function renderResult(record, { tag = "li", className = "catalogue-search
   link.textContent = record.meta.title || record.url;
   const facts = document.createElement("div");
   facts.className = "catalogue-search__facts";
-  const date = humanDate(record.meta.date);
-  const topics = (record.filters.topic || []).join(" · ");
-  facts.textContent = [date, Number(record.meta.upvotes) > 0 ? `▲ ${record.meta.upvotes}` : "", topics]
-    .filter(Boolean)
-    .join(" — ");
+  facts.textContent = factsOf(record).filter(Boolean).join(" — ");
   const excerpt = document.createElement("p");
   excerpt.className = "catalogue-search__excerpt";
   excerpt.append(safeExcerpt(record.excerpt || ""));

@@ -81,9 +81,10 @@ def command_check(arguments: argparse.Namespace) -> int:
         notice = naming_notice(note)
         if notice:
             print(notice)
+    notes, lists = len(catalogue.notes), len(catalogue.lists)
     print(
         f"check: {len(catalogue.papers)} papers, {len(catalogue.topics)} topics,"
-        f" {len(catalogue.notes)} note{'s' if len(catalogue.notes) != 1 else ''}, no problems"
+        f" {notes} note{'s' if notes != 1 else ''}, {lists} reading list{'s' if lists != 1 else ''}, no problems"
     )
     return 0
 

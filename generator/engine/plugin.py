@@ -9,7 +9,7 @@ All the work happens in engine-independent stages; this module maps them onto Mk
 * ``on_page_markdown``: point "edit" at the catalogue file a generated page comes from, and fill the
   catalogue summary on the home page;
 * ``on_post_page``: compact the HTML (:mod:`generator.engine.compact`);
-* ``on_serve``: watch ``catalogue/`` so an edited record or note updates the live site;
+* ``on_serve``: watch ``catalogue/`` so an edited record, note or reading list updates the live site;
 * ``on_post_build``: index the built site with Pagefind (:mod:`generator.search.index`).
 
 ``mkdocs build`` runs in this one process, in sequence. ``mkdocs serve`` keeps content-keyed caches
@@ -37,6 +37,9 @@ from generator.pages.tree import SUMMARY_MARKER, generated_tree
 from generator.records.catalogue import CatalogueError, LoadCache, load_catalogue
 from generator.search.index import SearchIndexError, build_search_index
 
+# Generated pages Pagefind indexes (they carry data-pagefind-body): papers and reading lists.
+SEARCHABLE = ("papers/", "lists/")
+
 
 def edit_url(config: MkDocsConfig, source: str) -> str | None:
     """GitHub's editor for a catalogue file of the repository."""
@@ -63,7 +66,7 @@ class ServeState:
         self.last_good: SiteContent | None = None
         self.problems: list[str] = []
         self.site_key = ""
-        self.searchable: dict[str, str] = {}  # this rebuild's paper pages: site path -> HTML
+        self.searchable: dict[str, str] = {}  # this rebuild's paper and list pages: site path -> HTML
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -158,9 +161,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = compact_html(output)
         serve = self.serve
-        if serve is not None and page.file.src_uri.startswith("papers/") and page.file.generated_by:
-            key = serve.pages.key(serve.site_key, page.file.src_uri, page.file.content_string)
-            if not serve.problems:
+        if serve is not None and page.file.src_uri.startswith(SEARCHABLE) and page.file.generated_by:
+            if page.file.src_uri.startswith("papers/") and not serve.problems:  # only paper pages are cached
+                key = serve.pages.key(serve.site_key, page.file.src_uri, page.file.content_string)
                 serve.pages.keep(page.file.src_uri, CachedPage(key=key, dest_uri=page.file.dest_uri, html=output))
             serve.searchable[page.file.dest_uri] = output
         return output

@@ -89,6 +89,11 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def html_text(markup: str) -> str:
+    """The text of (sanitised) HTML, tags dropped, whitespace collapsed: for meta tags and feeds."""
+    return plain_text(html.unescape(nh3.clean(markup, tags=set())))
+
+
 def shorten(text: str, limit: int = 200) -> str:
     """Cut text on a word boundary with an ellipsis, for descriptions and snippets."""
     text = plain_text(text)

@@ -1,8 +1,9 @@
 """Stage 4, site: the discovery files and pages of the catalogue, for :func:`generator.site.generate_site`.
 
 Pure: a catalogue (and the related papers computed once) in; out come the feeds, the BibTeX
-files, the topics export and the JSON Schemas, the chart SVGs, and the generated pages "Papers
-with code", "Catalogue at a glance" and "Open data" (as ``(markdown, title)`` by source path).
+files, the topics and reading lists exports and the JSON Schemas, the chart SVGs, and the
+generated pages "Papers with code", "Catalogue at a glance" and "Open data" (as ``(markdown,
+title)`` by source path).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from generator.pages.citations import render_bibtex
 from generator.pages.discovery import feed_link
 from generator.pages.exports import safe_json
 from generator.pages.feeds import TOPIC_FEED_SIZE, newest_papers, render_feed
-from generator.pages.open_data import papers_schema, render_open_data_page, topics_export, topics_schema
+from generator.pages.open_data import (
+    lists_export,
+    lists_schema,
+    papers_schema,
+    render_open_data_page,
+    topics_export,
+    topics_schema,
+)
 from generator.pages.overview_pages import render_code_page, render_glance_page, render_sortable_list
 from generator.records.catalogue import Catalogue
 from generator.records.topics import Topic
@@ -35,7 +43,7 @@ def discovery_files(
     site_name: str,
     memo: Callable[..., str] | None = None,
 ) -> dict[str, str]:
-    """Feeds, BibTeX, topics export, schemas and charts: site path -> text.
+    """Feeds, BibTeX, topics and lists exports, schemas and charts: site path -> text.
 
     ``memo(key, function, *args, **kwargs)`` (``mkdocs serve``, :class:`generator.engine.serve.Memo`) gives
     back the feeds of the previous rebuild whose newest papers did not change (feedgen takes ~8 ms a feed).
@@ -67,6 +75,8 @@ def _discovery_makers(
         "api/topics.json": lambda: safe_json(topics_export(catalogue.topics, papers)),
         "api/papers.schema.json": lambda: safe_json(papers_schema()),
         "api/topics.schema.json": lambda: safe_json(topics_schema()),
+        "api/lists.json": lambda: safe_json(lists_export(catalogue.lists)),
+        "api/lists.schema.json": lambda: safe_json(lists_schema()),
     }
     for topic in catalogue.topics:
         makers[f"topics/{topic.id}/feed.xml"] = partial(_topic_feed, catalogue, topic, site_url, site_name, names, run)
@@ -108,7 +118,7 @@ def discovery_pages(
     return {
         "code/index.md": render_code_page(papers, note_counts=note_counts),
         "glance/index.md": render_glance_page(charts, papers_count=len(papers)),
-        "open-data/index.md": render_open_data_page(len(papers), len(catalogue.topics)),
+        "open-data/index.md": render_open_data_page(len(papers), len(catalogue.topics), len(catalogue.lists)),
     }
 
 

@@ -1,4 +1,5 @@
-"""Stage 4, site: Atom feeds of the newest papers, for the catalogue and for each topic (``feedgen``).
+"""Stage 4, site: Atom feeds of the newest papers, for the catalogue and each topic, and of each
+reading list's papers in its order (``feedgen``).
 
 Pure: papers in, Atom XML out. Deterministic: every timestamp comes from the data (a paper's
 date, else the date it entered the catalogue), never from the clock, and entries are in a fixed
@@ -11,7 +12,8 @@ never sees an entry twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
@@ -61,19 +63,47 @@ def render_feed(
     limit: int = FEED_SIZE,
 ) -> str:
     """An Atom feed of the ``limit`` newest ``papers``; paths are site-relative (``topics/peft/feed.xml``)."""
-    topic_names = topic_names or {}
     newest = newest_papers(papers, limit)
+    updated = max((feed_date(paper) for paper in newest), default=FALLBACK_DATE)
+    channel = Channel(
+        title=title, subtitle=subtitle, site_url=site_url, feed_path=feed_path, page_path=page_path, updated=updated
+    )
+    return render_atom(newest, channel, topic_names=topic_names)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """What an Atom feed says of itself: title, subtitle, where it and its page live, when it changed."""
+
+    title: str
+    subtitle: str
+    site_url: str
+    feed_path: str
+    page_path: str
+    updated: str  # YYYY-MM-DD
+
+
+def render_atom(
+    papers: Sequence[Paper],
+    channel: Channel,
+    *,
+    topic_names: dict[str, str] | None = None,
+    contents: Mapping[str, str] | None = None,
+) -> str:
+    """An Atom feed of ``papers`` in the given order; ``contents``: safe HTML for an entry, by paper id."""
+    topic_names, contents = topic_names or {}, contents or {}
+    site_url = channel.site_url
     feed = FeedGenerator()
-    feed.id(_entry_id(site_url, feed_path))
-    feed.title(title)
-    feed.subtitle(subtitle or title)
+    feed.id(_entry_id(site_url, channel.feed_path))
+    feed.title(channel.title)
+    feed.subtitle(channel.subtitle or channel.title)
     feed.author({"name": "The catalogue's contributors"})
     feed.generator("paper-catalogue")
     # Without a site_url the links are relative, which Atom resolves against the feed's own URL.
-    feed.link(href=f"{site_url}{feed_path}", rel="self", type="application/atom+xml")
-    feed.link(href=f"{site_url}{page_path}" or "./", rel="alternate", type="text/html")
-    feed.updated(_timestamp(max((feed_date(paper) for paper in newest), default=FALLBACK_DATE)))
-    for paper in newest:
+    feed.link(href=f"{site_url}{channel.feed_path}", rel="self", type="application/atom+xml")
+    feed.link(href=f"{site_url}{channel.page_path}" or "./", rel="alternate", type="text/html")
+    feed.updated(_timestamp(channel.updated))
+    for paper in papers:
         entry = feed.add_entry(order="append")
         entry.id(_entry_id(site_url, f"papers/{paper.id}/"))
         entry.title(plain_text(paper.title))
@@ -84,6 +114,8 @@ def render_feed(
         if paper.arxiv_id:
             entry.link(href=f"https://arxiv.org/abs/{paper.arxiv_id}", rel="related")
         entry.summary(shorten(paper.abstract, SUMMARY_LENGTH) or plain_text(paper.title))
+        if contents.get(paper.id):
+            entry.content(contents[paper.id], type="html")
         for topic_id in paper.topics:
             entry.category(term=topic_id, label=topic_names.get(topic_id, topic_id))
     return feed.atom_str(pretty=True).decode("utf-8")

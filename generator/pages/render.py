@@ -96,7 +96,7 @@ def render_facts(paper: Paper) -> str:
     return '<p class="paper-facts">' + " · ".join(facts) + "</p>" if facts else ""
 
 
-def render_topic_chips(paper: Paper, topics: dict[str, Topic], prefix: str) -> str:
+def render_topic_chips(paper: Paper, topics: Mapping[str, Topic], prefix: str) -> str:
     if not paper.topics:
         return ""
     chips = " ".join(  # spaced, so search engines see separate words
@@ -181,7 +181,7 @@ def pagefind_markers(
     filters += [("organisation", paper.organisation)] if paper.organisation else []
     filters += [("author", author) for author in dict.fromkeys(paper.authors)]
     filters += [("source", (labels or {}).get(source, source)) for source in paper.sources]
-    filters += [("code", "yes" if paper.all_links else "no")]
+    filters += [("code", "yes" if paper.all_links else "no"), ("kind", "paper")]  # lists are "reading list"
     spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
     spans += f'<span data-pagefind-sort="date:{date}"></span><span data-pagefind-sort="upvotes:{upvotes}"></span>'
     hidden = f'<div hidden data-pagefind-ignore data-pagefind-meta="upvotes:{upvotes}">{spans}</div>'

@@ -27,6 +27,8 @@ from generator.pages.discovery_site import (
     topic_listing,
 )
 from generator.pages.exports import write_exports
+from generator.pages.list_pages import render_in_lists
+from generator.pages.list_site import reading_list_files, reading_list_pages
 from generator.pages.note_pages import Repository, render_notes_section, render_recent_notes
 from generator.pages.related import Related, related_papers
 from generator.pages.render import (
@@ -42,6 +44,7 @@ from generator.pages.render import (
 from generator.pages.search_words import WORDS_FILE, search_words
 from generator.records.catalogue import Catalogue
 from generator.records.notes import notes_by_paper
+from generator.records.reading_lists import ReadingList, lists_by_paper
 from generator.records.records import Paper
 from generator.records.topics import Topic
 
@@ -125,16 +128,20 @@ def generate_site(
     # What every paper page shares, hashed once (the taxonomy alone is ~50 KB of text).
     shared = _digest((catalogue.topics, catalogue.source_labels, site_url, repository, lunr)) if memo else ""
     labels = dict(catalogue.source_labels)
+    in_lists = lists_by_paper(catalogue.lists)
     pages: dict[str, GeneratedPage] = {}
     for paper in papers:
         paper_notes = notes.get(paper.id, [])
         others = [by_id[other] for other, _ in related[paper.id]]
+        memberships = in_lists.get(paper.id, [])
+        lists_key = [(item.slug, item.title, len(item.entries), position) for item, position in memberships]
         pages[paper_path(paper.id)] = run(
-            ("paper", shared, paper, paper_notes, others),
+            ("paper", shared, paper, paper_notes, others, lists_key),
             paper_page,
             paper,
             notes=paper_notes,
             others=others,
+            reading_lists=memberships,
             topics=topics,
             repository=repository,
             site_url=site_url,
@@ -161,6 +168,9 @@ def generate_site(
     charts = run(("charts", _digest((chart_inputs, catalogue.topics))), catalogue_charts, papers, catalogue.topics)
     for path, markdown in discovery_pages(catalogue, charts, note_counts=note_counts).items():
         pages[path] = GeneratedPage(markdown=markdown, meta={"title": escape(DISCOVERY_PAGES[path]), "hide": ["toc"]})
+    list_pages = reading_list_pages(catalogue, repository=repository, site_name=site_name, note_counts=note_counts)
+    for path, (markdown, meta) in list_pages.items():
+        pages[path] = GeneratedPage(markdown=markdown, meta=meta)
     pages["topics/index.md"] = GeneratedPage(
         markdown=render_topics_overview(list(catalogue.topics), count_papers_per_topic(papers, catalogue.topics)),
         meta={"hide": ["toc"], "source": "catalogue/topics.yml"},
@@ -171,6 +181,7 @@ def generate_site(
         WORDS_FILE: search_words(papers, catalogue.topics),
         **write_exports(catalogue, related={key: [other for other, _ in found] for key, found in related.items()}),
         **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name, memo=memo),
+        **reading_list_files(catalogue, site_url=site_url, site_name=site_name),
     }
     return SiteContent(pages=pages, files=dict(sorted(files.items())), summary=summary)
 
@@ -180,6 +191,7 @@ def paper_page(
     *,
     notes: list,
     others: list[Paper],
+    reading_lists: list[tuple[ReadingList, int]],
     topics: dict[str, Topic],
     repository: Repository | None,
     site_url: str,
@@ -190,6 +202,7 @@ def paper_page(
     sections = PageSections(
         after_abstract=(
             render_notes_section(paper, notes, topics=topics, repository=repository),
+            render_in_lists(reading_lists, prefix="../../"),
             render_related(paper, others, topics, prefix="../../"),
         ),
         end=(

@@ -3,7 +3,8 @@
 ``catalogue/papers/*.yml`` (one record per paper) and ``catalogue/topics.yml``
 (the taxonomy) become one immutable :class:`Catalogue` with every paper's
 topics resolved (rules, then the record's curated add/remove lists), and
-``catalogue/notes/*.md`` (curator notes, :mod:`generator.records.notes`) are checked against them.
+``catalogue/notes/*.md`` (curator notes, :mod:`generator.records.notes`) and
+``catalogue/lists/*.yml`` (reading lists, :mod:`generator.records.reading_lists`) are checked against them.
 Every problem in every file is collected, so ``check`` reports them all at once.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.records.notes import Note, read_notes
+from generator.records.reading_lists import ReadingList, read_lists
 from generator.records.records import Paper, title_key
 from generator.records.schema import Problem, paper_from_document, paper_to_data
 from generator.records.sources import read_labels
@@ -34,7 +36,8 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every paper (sorted by id), the taxonomy and the curator notes (sorted by file), as the site shows them."""
+    """Every paper (sorted by id), the taxonomy, the curator notes (sorted by file) and the reading lists
+    (sorted by slug), as the site shows them."""
 
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
@@ -46,6 +49,8 @@ class Catalogue:
     def label(self, source: str) -> str:
         """What readers see for a listing: its label, or its file name when it has none."""
         return dict(self.source_labels).get(source, source)
+
+    lists: tuple[ReadingList, ...] = ()
 
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
@@ -209,6 +214,8 @@ def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) ->
     problems += found
     labels, found = read_labels(root)
     problems += found
+    lists, found = read_lists(root, paper_ids=paper_ids)
+    problems += found
     if problems:
         raise CatalogueError(problems)
     return Catalogue(
@@ -217,6 +224,7 @@ def load_catalogue(root: Path | str = ".", *, cache: LoadCache | None = None) ->
         root=root,
         notes=tuple(notes),
         source_labels=tuple(sorted(labels.items())),
+        lists=tuple(lists),
     )
 
 

@@ -72,14 +72,38 @@ def split_front_matter(path: str, text: str) -> tuple[str, str, int]:
     raise StorageError(path, 1, "front matter not closed: add a '---' line after the note's fields")
 
 
-def _text(value: object) -> str:
+def shown_value(value: object) -> str:
+    """A value as an error message quotes it: text in quotes, anything else with its type."""
     return repr(value) if isinstance(value, str) else f"{type(value).__name__} {value!r}"
 
 
-def _unknown_paper(paper_id: str, paper_ids: frozenset[str]) -> str:
+def unknown_paper(paper_id: str, paper_ids: frozenset[str]) -> str:
+    """The reason for an unknown paper id, with the closest real id as a hint."""
     close = difflib.get_close_matches(paper_id, sorted(paper_ids), n=1, cutoff=0.8)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown paper {paper_id!r}{hint}"
+
+
+def handle_problem(value: object) -> str | None:
+    """Why ``value`` is not a contributor's GitHub user name, or None when it is one."""
+    if value == HANDLE_PLACEHOLDER:
+        return "replace the placeholder with your GitHub user name"
+    if isinstance(value, str) and GITHUB_HANDLE.match(value):
+        return None
+    return (
+        "expected a GitHub user name (letters, digits and single hyphens, at most 39 characters),"
+        f" got {shown_value(value)}"
+    )
+
+
+def one_line(value: object, limit: int) -> str | None:
+    """``value`` as one stripped line of at most ``limit`` characters, or None when it is not one.
+
+    An unquoted number is still text here (``title: 2048``)."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    return text if text and len(text) <= limit and "\n" not in text else None
 
 
 def check_front_matter(
@@ -106,32 +130,26 @@ def check_front_matter(
         if isinstance(paper_id, str) and paper_id in paper_ids:
             values["paper"] = paper_id
         else:
-            problem("paper", _unknown_paper(str(paper_id), paper_ids))
+            problem("paper", unknown_paper(str(paper_id), paper_ids))
     author = data.get("author")
     if author not in (None, ""):
-        if author == HANDLE_PLACEHOLDER:
-            problem("author", "replace the placeholder with your GitHub user name")
-        elif isinstance(author, str) and GITHUB_HANDLE.match(author):
-            values["author"] = author
+        reason = handle_problem(author)
+        if reason:
+            problem("author", reason)
         else:
-            problem(
-                "author",
-                "expected a GitHub user name (letters, digits and single hyphens, at most 39 characters),"
-                f" got {_text(author)}",
-            )
+            values["author"] = author
     date = data.get("date")
     if date not in (None, ""):
         if is_iso_date(date):
             values["date"] = date
         else:
-            problem("date", f"expected YYYY-MM-DD, got {_text(date)}")
+            problem("date", f"expected YYYY-MM-DD, got {shown_value(date)}")
     title = data.get("title")
     if title is not None:
-        title = str(title)  # an unquoted number is still a title
-        if not title.strip() or len(title) > MAX_TITLE_LENGTH or "\n" in title.strip():
+        if one_line(title, MAX_TITLE_LENGTH) is None:
             problem("title", f"expected one line of text, at most {MAX_TITLE_LENGTH} characters")
         else:
-            values["title"] = title.strip()
+            values["title"] = one_line(title, MAX_TITLE_LENGTH)
     values["topics"] = _check_topics(document, data.get("topics"), topic_ids, problems)
     return values, problems
 
@@ -140,11 +158,8 @@ def _check_topics(document: Document, value: object, topic_ids: frozenset[str], 
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        problems.append(
-            Problem(
-                document.path, document.line("topics"), "topics", f"expected a list of topic ids, got {_text(value)}"
-            )
-        )
+        reason = f"expected a list of topic ids, got {shown_value(value)}"
+        problems.append(Problem(document.path, document.line("topics"), "topics", reason))
         return ()
     for index, topic_id in enumerate(value):
         if topic_id not in topic_ids:
@@ -181,22 +196,35 @@ def note_from_text(
     return note, []
 
 
-def read_notes(root: Path, *, paper_ids: frozenset[str], topic_ids: frozenset[str]) -> tuple[list[Note], list[Problem]]:
-    """Every note under ``catalogue/notes/``, sorted by path; bad files are reported, never skipped."""
-    notes, problems = [], []
-    folder = root / NOTES_DIR
-    for file in sorted(folder.glob("*")):
-        shown = (NOTES_DIR / file.name).as_posix()
+def read_folder(
+    root: Path, folder: Path, *, suffix: str, expected: str, limit: int
+) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """The text of every file in ``root / folder`` by its path as shown (sorted; hidden files skipped).
+
+    A file without ``suffix`` is reported as unexpected (``expected`` says what belongs there), one
+    larger than ``limit`` bytes or not UTF-8 as unreadable: never skipped silently."""
+    texts, problems = [], []
+    for file in sorted((root / folder).glob("*")):
+        shown = (folder / file.name).as_posix()
         if file.name.startswith("."):
             continue
-        if file.suffix != ".md" or not file.is_file():
-            problems.append(Problem(shown, 1, "", "unexpected file (notes are <paper-id>--<author>.md)"))
+        if file.suffix != suffix or not file.is_file():
+            problems.append(Problem(shown, 1, "", f"unexpected file ({expected})"))
             continue
         try:
-            text = read_text(file, display=shown, limit=MAX_NOTE_BYTES)
+            texts.append((shown, read_text(file, display=shown, limit=limit)))
         except StorageError as error:
             problems.append(Problem(shown, error.line, "", error.reason))
-            continue
+    return texts, problems
+
+
+def read_notes(root: Path, *, paper_ids: frozenset[str], topic_ids: frozenset[str]) -> tuple[list[Note], list[Problem]]:
+    """Every note under ``catalogue/notes/``, sorted by path; bad files are reported, never skipped."""
+    notes = []
+    texts, problems = read_folder(
+        root, NOTES_DIR, suffix=".md", expected="notes are <paper-id>--<author>.md", limit=MAX_NOTE_BYTES
+    )
+    for shown, text in texts:
         note, found = note_from_text(shown, text, paper_ids=paper_ids, topic_ids=topic_ids)
         problems.extend(found)
         if note is not None:
