@@ -19,8 +19,10 @@ between rebuilds (:mod:`generator.engine.serve`).
 from __future__ import annotations
 
 import html
+import tempfile
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -67,6 +69,9 @@ class ServeState:
         self.problems: list[str] = []
         self.site_key = ""
         self.searchable: dict[str, str] = {}  # this rebuild's paper and list pages: site path -> HTML
+        # Compiled theme templates: MkDocs makes a new Jinja environment for every rebuild (~0.4 s of compiling).
+        self.templates = tempfile.TemporaryDirectory(prefix="catalogue-serve-templates-")
+        self.bytecode = FileSystemBytecodeCache(self.templates.name)
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -83,6 +88,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_shutdown(self) -> None:
         if self.serve is not None:
             self.serve.search.close()
+            self.serve.templates.cleanup()
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - Jinja's Environment
+        if self.serve is not None:  # Jinja's documented cache of compiled templates, kept across rebuilds
+            env.bytecode_cache = self.serve.bytecode
+        return env
 
     def root(self, config: MkDocsConfig) -> Path:
         return Path(self.config.root or Path(config.config_file_path).parent)
