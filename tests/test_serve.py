@@ -96,6 +96,14 @@ def test_an_edited_note_and_record_show_and_search_is_served(served):
     # The other paper pages come from the serve cache, unchanged and complete.
     other = fetch(base + "papers/no/")
     assert '<h1 id="title">No</h1>' in other and "paper-metadata" in other
+    # A topic page that lists the paper is rendered again, not reused (its source changed).
+    coded = project / "catalogue" / "papers" / "s-test-time-scaling-for-code-generation.yml"
+    coded.write_text(coded.read_text().replace("title: '", "title: 'Retitled ", 1))
+    wait_for(base + "papers/s-test-time-scaling-for-code-generation/", lambda text: "Retitled S*" in text)
+    assert "Retitled S*" in fetch(base + "topics/code/")
+    # Reused pages never reach lunr, so under serve the header box searches the Pagefind index.
+    assert 'data-engine="pagefind"' in fetch(base)
+    assert wait_for(base + "pagefind/pagefind-entry.json", lambda text: '"page_count"' in text)
 
 
 def test_serve_leaves_no_temporary_folder_behind(tmp_path):

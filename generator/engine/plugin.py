@@ -40,7 +40,19 @@ from generator.records.catalogue import CatalogueError, LoadCache, load_catalogu
 from generator.search.index import SearchIndexError, build_search_index
 
 # Generated pages Pagefind indexes (they carry data-pagefind-body): papers and reading lists.
-SEARCHABLE = ("papers/", "lists/")
+# Pages Pagefind indexes carry this marker (paper and reading-list pages).
+SEARCH_BODY = "data-pagefind-body"
+
+
+def nav_sources(nav: object) -> set[str]:
+    """The source files the nav names: MkDocs must render those as pages, never take them ready-made."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(nav_sources(value) for value in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(nav_sources(item) for item in nav))
+    return set()
 
 
 def edit_url(config: MkDocsConfig, source: str) -> str | None:
@@ -68,6 +80,7 @@ class ServeState:
         self.last_good: SiteContent | None = None
         self.problems: list[str] = []
         self.site_key = ""
+        self.cacheable: set[str] = set()  # this rebuild's generated pages outside the nav
         self.searchable: dict[str, str] = {}  # this rebuild's paper and list pages: site path -> HTML
         # Compiled theme templates: MkDocs makes a new Jinja environment for every rebuild (~0.4 s of compiling).
         self.templates = tempfile.TemporaryDirectory(prefix="catalogue-serve-templates-")
@@ -111,6 +124,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return config
         engine = self.config.header_search
         engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        if serve is not None:  # reused pages never reach lunr: the header box searches the Pagefind index
+            engine = "pagefind"
         if serve is not None:
             serve.memo.start()
         self.content = generate_site(
@@ -139,19 +154,22 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
         serve = self.serve
-        paper_sources: set[str] = set()  # for the serve cache
+        cacheable: set[str] = set()  # for the serve cache: generated pages outside the nav
+        in_nav = nav_sources(config.nav)
         for path, data in generated_tree(self.content).items():
-            if serve is not None and path in self.content.pages and path.startswith("papers/"):
-                paper_sources.add(path)
+            if serve is not None and path in self.content.pages and path not in in_nav:
+                cacheable.add(path)
                 key = serve.pages.key(serve.site_key, path, data)
                 cached = serve.pages.reusable(path, key) if not serve.problems else None
                 if cached is not None:  # unchanged: a ready page, MkDocs only copies it
                     files.append(File.generated(config, cached.dest_uri, content=cached.html))
-                    serve.searchable[cached.dest_uri] = cached.html
+                    if SEARCH_BODY in cached.html:
+                        serve.searchable[cached.dest_uri] = cached.html
                     continue
             files.append(File.generated(config, path, content=data))
         if serve is not None:
-            serve.pages.forget_others(paper_sources)
+            serve.cacheable = cacheable
+            serve.pages.forget_others(cacheable)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -172,11 +190,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = compact_html(output)
         serve = self.serve
-        if serve is not None and page.file.src_uri.startswith(SEARCHABLE) and page.file.generated_by:
-            if page.file.src_uri.startswith("papers/") and not serve.problems:  # only paper pages are cached
+        if serve is not None and page.file.generated_by:
+            if page.file.src_uri in serve.cacheable and not serve.problems:
                 key = serve.pages.key(serve.site_key, page.file.src_uri, page.file.content_string)
                 serve.pages.keep(page.file.src_uri, CachedPage(key=key, dest_uri=page.file.dest_uri, html=output))
-            serve.searchable[page.file.dest_uri] = output
+            if SEARCH_BODY in output:
+                serve.searchable[page.file.dest_uri] = output
         return output
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' own types
