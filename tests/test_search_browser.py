@@ -217,6 +217,7 @@ def test_hostile_text_is_shown_as_text_in_search_results(chromium_browser, tmp_p
         tags = excerpt.evaluate("node => [...node.querySelectorAll('*')].map(element => element.tagName)")
         assert set(tags) == {"MARK"}
         assert "<b onmouseover" in excerpt.text_content() and "<mark>fake</mark>" in excerpt.text_content()
+        page.wait_for_selector("#catalogue-search[data-facets=shown]")  # they load after the first results
         organisations = page.locator("input[data-facet=organisation]").evaluate_all("boxes => boxes.map(b => b.value)")
         assert "<i>Org</i>" in organisations
         assert page.evaluate("window.pwned") is None
