@@ -35,7 +35,7 @@ from generator.engine.compact import compact_html
 from generator.engine.serve import BackgroundSearch, CachedPage, Memo, PageCache, fingerprint
 from generator.engine.settings import repository
 from generator.pages.site import SiteContent, generate_site, header_engine
-from generator.pages.tree import SUMMARY_MARKER, generated_tree
+from generator.pages.tree import fill_summary, generated_tree
 from generator.records.catalogue import CatalogueError, LoadCache, load_catalogue
 from generator.search.index import SearchIndexError, build_search_index
 
@@ -177,9 +177,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         source = page.meta.get("source")
         if page.file.generated_by and isinstance(source, str):  # "edit" opens the catalogue file
             page.edit_url = edit_url(config, source)
-        if SUMMARY_MARKER in markdown:
-            markdown = markdown.replace(SUMMARY_MARKER, self.content.summary)
-        return markdown
+        return fill_summary(markdown, self.content)
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.serve is not None and self.serve.problems:

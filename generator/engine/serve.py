@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +106,6 @@ class BackgroundSearch:
         self._site: Path | None = None  # the served site, once a rebuild has finished writing it
         self._ready: Path | None = None  # the newest finished bundle
         self._key = ""  # the pages the newest requested bundle indexes
-        self._pending: Future | None = None
         self._count = 0
 
     def building(self) -> None:
@@ -126,7 +125,7 @@ class BackgroundSearch:
             self._key = key
             self._count += 1
             work = self._folder / str(self._count)
-        self._pending = self._pool.submit(self._index, work, dict(pages))
+        self._pool.submit(self._index, work, dict(pages))
 
     def _index(self, work: Path, pages: dict[str, str]) -> None:
         for path, html in pages.items():
@@ -144,10 +143,6 @@ class BackgroundSearch:
                 _install(self._ready, self._site)
         if previous is not None:
             shutil.rmtree(previous.parent, ignore_errors=True)
-
-    def wait(self, timeout: float | None = None) -> None:
-        if self._pending is not None:
-            self._pending.result(timeout)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
