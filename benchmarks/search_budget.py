@@ -32,7 +32,9 @@ from benchmarks.search_browser import chromium, serve
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = ("speculative decoding", "QLoRA", "Dutch llama", "GaLore", "EXAONE 3.0", "time series forecasting")
 TYPING_DELAY_MS = 100  # a quick reader: ten characters a second
-SEARCH_URLS = ("search_index.json", "/workers/search.", "/pagefind", "header-search.js", "search-common.js")
+SEARCH_URLS = (
+    "search_index.json", "/workers/search.", "/pagefind", "header-search.js", "search-common.js", "search-order.js",
+)  # fmt: skip
 TIMER = """(selector) => {
   window.lastKeyAt = 0; window.resultAt = 0;
   addEventListener("keydown", () => { window.lastKeyAt = performance.now(); window.resultAt = 0; }, true);

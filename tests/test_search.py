@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, make_project, mkdocs_build
+from conftest import FIXTURES, REPO, make_project, mkdocs_build, run_generator
 
 from benchmarks.search_browser import lunr_top, open_header_search, pagefind_top, paper_id
 from generator.pages.render import pagefind_markers, render_paper_page
@@ -42,7 +42,7 @@ def test_query_set_is_large_and_names_real_papers():
     assert {"hyphenated name", "dotted name", "math title", "topic words"} <= kinds
 
 
-def test_paper_page_carries_pagefind_body_filters_and_sort_meta(mini_catalogue):
+def test_paper_page_carries_pagefind_body_filters_and_order_filters(mini_catalogue):
     topics = {topic.id: topic for topic in mini_catalogue.topics}
     paper = next(p for p in mini_catalogue.papers if p.id == "s-test-time-scaling-for-code-generation")
     page = render_paper_page(paper, topics)
@@ -56,7 +56,9 @@ def test_paper_page_carries_pagefind_body_filters_and_sort_meta(mini_catalogue):
     assert '<span data-pagefind-filter="year">2025</span>' in hidden
     assert '<span data-pagefind-filter="code">yes</span>' in hidden
     assert '<span data-pagefind-filter="source">Fixture listing, Jan 1</span>' in hidden  # a label, not a file name
-    assert '<span data-pagefind-sort="date:2025-02-20"></span><span data-pagefind-sort="upvotes:12"></span>' in hidden
+    # The search page's orders are filters (one value a page), not Pagefind sort keys.
+    assert '<span data-pagefind-filter="date">2025-02-20</span><span data-pagefind-filter="upvotes">12</span>' in hidden
+    assert "data-pagefind-sort" not in page
 
 
 def test_undated_paper_still_sorts_and_hostile_organisation_is_escaped(mini_catalogue):
@@ -66,7 +68,7 @@ def test_undated_paper_still_sorts_and_hostile_organisation_is_escaped(mini_cata
     attributes, hidden = pagefind_markers(hostile, topics)
     assert 'data-pagefind-meta="date:0000-00-00"' in attributes
     assert 'data-pagefind-meta="upvotes:0"' in hidden
-    assert '<span data-pagefind-sort="date:0000-00-00"></span><span data-pagefind-sort="upvotes:0"></span>' in hidden
+    assert '<span data-pagefind-filter="date">0000-00-00</span><span data-pagefind-filter="upvotes">0</span>' in hidden
     assert '<span data-pagefind-filter="organisation">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</span>' in hidden
     assert 'data-pagefind-filter="year"' not in hidden
 
@@ -229,3 +231,30 @@ def test_pagefind_js_api_finds_every_paper_and_list_in_the_one_bundle(chromium_b
     assert found["papers"] == len(papers) and set(found["listUrls"]) == lists  # the filter "kind"
     assert found["withCode"] + found["withoutCode"] == len(papers)
     assert 0 < found["withCode"] < len(papers)
+
+
+def test_pagefind_indexes_what_a_reader_searches_not_the_page_furniture(chromium_browser, real_site_url):
+    """Titles and abstracts are indexed; the "Find this paper" links, "Listed in" and the date text are not
+    (every paper carries them: they only cost index memory), nor the Pagefind sort table."""
+    page = chromium_browser.new_page()
+    page.goto(real_site_url + "search/")
+    # Every paper page names Semantic Scholar under "Find this paper"; a few abstracts use the words.
+    assert len(pagefind_top(page, "Semantic Scholar", count=50)) < 50
+    assert pagefind_top(page, "QLoRA", count=1) == ["qlora-efficient-finetuning-of-quantized-llms"]
+    page.close()
+
+
+def test_search_can_be_a_step_of_its_own_after_mkdocs_build(tmp_path):
+    """CATALOGUE_SEARCH=off: ``mkdocs build`` writes the site only and ``python -m generator search`` indexes
+    it after, so a large catalogue never holds MkDocs' pages and Pagefind's index in memory at once."""
+    project = make_project(tmp_path, FIXTURES / "mini" / "catalogue")
+    result = mkdocs_build(project, env={"CATALOGUE_SEARCH": "off"})
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert (site / "papers" / "no" / "index.html").is_file() and not (site / "pagefind").exists()
+    assert "left to `python -m generator search" in result.stderr
+    indexed = run_generator("search", str(site), cwd=project)
+    assert indexed.returncode == 0, indexed.stderr
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    wrong = mkdocs_build(project, env={"CATALOGUE_SEARCH": "later"})
+    assert wrong.returncode != 0 and "CATALOGUE_SEARCH='later': expected on or off" in wrong.stderr

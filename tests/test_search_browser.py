@@ -297,6 +297,20 @@ def test_sort_by_date_puts_the_newest_paper_first_on_the_real_site(page, real_si
     assert upvotes[0] == most_upvoted and upvotes == sorted(upvotes, reverse=True)
 
 
+def test_sorted_results_page_on_across_values_in_order_without_repeats(page, real_site_url, papers):
+    """Sorted results come a value of the order's filter at a time: "More" keeps the order across values."""
+    page.goto(real_site_url + "search/?code=yes&code=no&sort=upvotes")
+    settle(page, "sort=upvotes")
+    for shown in (20, 30, 40):
+        page.click(".catalogue-search__more")
+        page.wait_for_function("(n) => document.querySelectorAll('.catalogue-search__result').length >= n", arg=shown)
+    ids = result_ids(page)
+    assert len(ids) == 40 and len(set(ids)) == 40
+    upvotes = [papers[found].upvotes or 0 for found in ids]
+    assert upvotes == sorted((paper.upvotes or 0 for paper in papers.values()), reverse=True)[:40]
+    assert len(set(upvotes)) > 5, "the first forty results span several values"
+
+
 @pytest.mark.parametrize("address", ["search/", "search/?query=qlora"])
 def test_what_the_reader_types_before_pagefind_loads_is_never_overwritten(page, real_site_url, papers, address):
     held = []  # pagefind.js is held back until the reader has typed

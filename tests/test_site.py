@@ -81,7 +81,7 @@ def test_abstract_is_escaped_text(mini_site):
 
 def test_paper_page_facts_topics_links_and_finders(mini_site):
     page = read(mini_site, "papers", "s-test-time-scaling-for-code-generation", "index.html")
-    assert '<time datetime="2025-02-20">Feb 20, 2025</time> · 7 authors' in page
+    assert '<time datetime="2025-02-20" data-pagefind-ignore>Feb 20, 2025</time> · 7 authors' in page
     assert "▲ 12" in page
     assert '<a class="topic-chip" href="../../topics/code/">Code</a>' in page
     assert (

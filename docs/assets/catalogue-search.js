@@ -3,6 +3,7 @@
 // Untrusted text (titles, excerpts, filter values) reaches the page only as DOM text; the only
 // markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
 import { FACETS, loadPagefind, renderResult } from "./search-common.js";
+import { ORDERS, orderedResults } from "./search-order.js";
 import { corrected } from "./search-spelling.js";
 
 const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
@@ -23,8 +24,6 @@ const facetsBox = root.querySelector(".catalogue-search__facets");
 const status = root.querySelector(".catalogue-search__status");
 const list = root.querySelector(".catalogue-search__results");
 const more = root.querySelector(".catalogue-search__more");
-// Pagefind's sort option by the pages' sort keys (data-pagefind-sort); relevance is its default.
-const SORTS = { relevance: undefined, date: { date: "desc" }, upvotes: { upvotes: "desc" } };
 
 let pagefind; // set once Pagefind has loaded; the form works (and is read) before that
 let generation = 0;
@@ -38,7 +37,7 @@ function readState() {
   const params = new URLSearchParams(location.search);
   const filters = {};
   for (const facet of FACETS) filters[facet.key] = params.getAll(facet.key);
-  const sort = params.get("sort") in SORTS ? params.get("sort") : "relevance";
+  const sort = params.get("sort") in ORDERS ? params.get("sort") : "relevance";
   return { query: params.get("query") || "", sort, filters };
 }
 
@@ -107,12 +106,12 @@ function updateCounts(counts) {
 }
 
 async function showMore(results, token, size = PAGE_SIZE) {
-  const batch = results.slice(shown.length, shown.length + size);
+  const batch = await results.slice(shown.length, shown.length + size);
   const records = await Promise.all(batch.map((result) => result.data()));
   if (token !== generation) return;
   for (const record of records) list.append(renderResult(record));
-  shown = results.slice(0, shown.length + batch.length);
-  more.hidden = shown.length >= results.length;
+  shown = [...shown, ...batch];
+  more.hidden = shown.length >= results.count;
   more.onclick = () => showMore(results, token);
 }
 
@@ -131,28 +130,26 @@ async function run() {
     return;
   }
   if (!pagefind) return; // start() searches the form as it stands once Pagefind has loaded
-  const options = { filters, sort: SORTS[state.sort] };
-  let search = await pagefind.search(state.query || null, options);
-  if (token !== generation || !search) return;
+  let results = await orderedResults(pagefind, state.query || null, filters, state.sort);
+  if (token !== generation || !results) return;
   let note = "";
-  if (state.query && search.results.length < FEW_RESULTS) {
+  if (state.query && results.count < FEW_RESULTS) {
     // A misspelt word finds little: search again with the words the catalogue knows.
     const better = await corrected(new URL(root.dataset.siteRoot, location.href), state.query);
-    const second = better && (await pagefind.search(better, options));
+    const second = better && (await orderedResults(pagefind, better, filters, state.sort));
     if (token !== generation) return;
-    if (second && second.results.length > search.results.length) {
-      search = second;
+    if (second && second.count > results.count) {
+      results = second;
       note = ` for “${better}” (no close match for “${state.query}”)`;
     }
   }
-  const results = search.results;
-  updateCounts(search.filters || {});
+  updateCounts(results.search.filters || {});
   list.replaceChildren();
   shown = [];
-  const count = results.length;
+  const count = results.count;
   status.textContent = `${count} result${count === 1 ? "" : "s"}${note}`; // papers and reading lists
   await showMore(results, token, FIRST_BATCH);
-  if (token === generation && shown.length < results.length) await showMore(results, token, PAGE_SIZE - FIRST_BATCH);
+  if (token === generation && shown.length < results.count) await showMore(results, token, PAGE_SIZE - FIRST_BATCH);
   if (facets === "none" && WIDE.matches) showFacets(); // on a phone they wait behind their button
   if (token === generation) {
     root.dataset.shown = location.search; // which search the list shows (tests and scripts wait on it)
@@ -163,7 +160,9 @@ async function run() {
 async function showFacets() {
   facets = "loading";
   facetsBox.replaceChildren();
-  renderFacets(await pagefind.filters(), requested);
+  // Counts over every page, loading the facets' filters only (pagefind.filters() would load the orders' too).
+  const everything = Object.fromEntries(FACETS.map((facet) => [facet.key, { none: [] }]));
+  renderFacets((await pagefind.search(null, { filters: everything })).filters, requested);
   facets = "shown";
   const state = currentState();
   if (state.query || Object.values(state.filters).some((values) => values.length)) {

@@ -141,15 +141,15 @@ def render_entries(
 def list_markers(reading_list: ReadingList) -> tuple[str, str]:
     """Pagefind markers of a list page, as :func:`generator.pages.render.pagefind_markers` gives a paper's.
 
-    The filter ``kind`` tells list results from papers; the sort keys keep lists in sorted results
-    (Pagefind leaves out pages without the key), dated by their last update."""
+    The filter ``kind`` tells list results from papers; the filters ``date`` (the last update) and
+    ``upvotes`` keep lists in the search page's sorted results."""
     date = escape(reading_list.updated or "0000-00-00")
     curators = ", ".join(f"@{name}" for name in reading_list.curators)
     hidden = (
         f'<div hidden data-pagefind-ignore><span data-pagefind-filter="kind">{LIST_KIND}</span>'
         f'<span data-pagefind-meta="papers">{len(reading_list.entries)}</span>'
         f'<span data-pagefind-meta="curators">{escape(curators)}</span>'
-        f'<span data-pagefind-sort="date:{date}"></span><span data-pagefind-sort="upvotes:0"></span></div>'
+        f'<span data-pagefind-filter="date">{date}</span><span data-pagefind-filter="upvotes">0</span></div>'
     )
     return f' data-pagefind-body data-pagefind-meta="date:{date}"', hidden
 

@@ -81,7 +81,7 @@ def render_facts(paper: Paper) -> str:
     """Date, number of authors (when their names are unknown), organisation, arXiv category, upvotes."""
     facts = []
     if paper.date:
-        facts.append(f'<time datetime="{escape(paper.date)}">{human_date(paper.date)}</time>')
+        facts.append(f'<time datetime="{escape(paper.date)}" data-pagefind-ignore>{human_date(paper.date)}</time>')
     if paper.authors_count is not None and not paper.authors:
         noun = "author" if paper.authors_count == 1 else "authors"
         facts.append(f"{paper.authors_count} {noun}")
@@ -92,7 +92,8 @@ def render_facts(paper: Paper) -> str:
             f'<span class="paper-category" title="arXiv primary category">{escape(paper.primary_category)}</span>'
         )
     if paper.upvotes is not None:
-        facts.append(f'<span class="paper-upvotes" title="upvotes on Hugging Face Papers">▲ {paper.upvotes}</span>')
+        title = "upvotes on Hugging Face Papers"
+        facts.append(f'<span class="paper-upvotes" title="{title}" data-pagefind-ignore>▲ {paper.upvotes}</span>')
     return '<p class="paper-facts">' + " · ".join(facts) + "</p>" if facts else ""
 
 
@@ -155,10 +156,12 @@ def render_paper_body(
         render_facts(paper),
         render_topic_chips(paper, topics, prefix),
         render_links(paper),
-        f'<h2 id="abstract" data-search-exclude>Abstract</h2>\n<p class="paper-abstract">{abstract}</p>',
+        f'<h2 id="abstract" data-search-exclude data-pagefind-ignore>Abstract</h2>\n'
+        f'<p class="paper-abstract">{abstract}</p>',
         *sections.after_abstract,
-        f'<h2 id="find" data-search-exclude>Find this paper</h2>\n<p class="paper-find">{finders}</p>',
-        f'<p class="paper-sources">Listed in: {sources}</p>' if sources else "",
+        f'<h2 id="find" data-search-exclude data-pagefind-ignore>Find this paper</h2>\n'
+        f'<p class="paper-find" data-pagefind-ignore>{finders}</p>',
+        f'<p class="paper-sources" data-pagefind-ignore>Listed in: {sources}</p>' if sources else "",
         *sections.end,
     ]
     return "\n".join(part for part in parts if part)
@@ -170,9 +173,10 @@ def pagefind_markers(
     """Pagefind markers: attributes for the paper wrapper and a hidden block of filters and meta.
 
     Only the wrapper is indexed (``data-pagefind-body``); the hidden block is ignored as text
-    (``data-pagefind-ignore``) but still supplies filters, meta and the sort keys the search page
-    sorts by (Pagefind's ``sort`` option): undated papers carry ``0000-00-00`` and sort last, papers
-    without upvotes 0.
+    (``data-pagefind-ignore``) but still supplies filters and meta. The search page sorts by the
+    filters ``date`` and ``upvotes``, one value a page (``docs/assets/search-order.js``), not by
+    Pagefind's sort keys, which would add a table of every page to the index file every search
+    loads first: undated papers carry ``0000-00-00`` and sort last, papers without upvotes 0.
     """
     date = escape(paper.date or "0000-00-00")
     upvotes = paper.upvotes or 0
@@ -182,8 +186,8 @@ def pagefind_markers(
     filters += [("author", author) for author in dict.fromkeys(paper.authors)]
     filters += [("source", (labels or {}).get(source, source)) for source in paper.sources]
     filters += [("code", "yes" if paper.all_links else "no"), ("kind", "paper")]  # lists are "reading list"
+    filters += [("date", paper.date or "0000-00-00"), ("upvotes", str(upvotes))]  # the orders of the search page
     spans = "".join(f'<span data-pagefind-filter="{name}">{escape(value)}</span>' for name, value in filters)
-    spans += f'<span data-pagefind-sort="date:{date}"></span><span data-pagefind-sort="upvotes:{upvotes}"></span>'
     hidden = f'<div hidden data-pagefind-ignore data-pagefind-meta="upvotes:{upvotes}">{spans}</div>'
     return f' data-pagefind-body data-pagefind-meta="date:{date}"', hidden
 
