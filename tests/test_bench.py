@@ -12,7 +12,7 @@ from benchmarks.synthesise import synthesise_notes, synthesise_papers, write_cat
 from generator.records.catalogue import load_catalogue, read_records
 from tests.conftest import REPO, environment
 
-STAGES = ("load_generate", "mkdocs_alone", "pagefind_alone", "whole_build")
+STAGES = ("load_generate", "mkdocs_alone", "pagefind_alone", "whole_build", "site_only")
 
 
 def test_synthetic_papers_are_reproducible_unique_and_load_as_a_valid_catalogue(tmp_path):
@@ -49,7 +49,7 @@ def test_the_benchmark_measures_every_stage_and_prints_the_table(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| stage | wall s (fastest) | every run, s | peak MB, all processes |" in result.stdout
-    for label in ("load + generate", "MkDocs alone", "Pagefind alone", "whole build"):
+    for label in ("load + generate", "MkDocs alone", "Pagefind alone", "whole build", "site only"):
         assert f"| {label} " in result.stdout
     assert "Whole build / MkDocs alone: " in result.stdout
     assert "KB per paper." in result.stdout
@@ -61,6 +61,12 @@ def test_the_benchmark_measures_every_stage_and_prints_the_table(tmp_path):
         assert len(measured["runs"]) == 2 and measured["seconds"] == min(measured["runs"])
         assert measured["peak_mb"] > 0
     assert figures["ratio"] > 0 and figures["bytes_per_paper"] > 0
+    stages = figures["stages"]
+    assert figures["two_steps"]["peak_mb"] == max(stages["site_only"]["peak_mb"], stages["pagefind_alone"]["peak_mb"])
+    assert "In two steps (site only, then Pagefind alone): " in result.stdout
+    assert (
+        len(list(keep.glob("site-only/papers/*/index.html"))) == 30 and not (keep / "site-only" / "pagefind").exists()
+    )
     assert figures["site"]["files"] > 30 and figures["work"] == str(keep)
     # The baseline built the generated tree without the plugin; both sites hold every paper and a search index.
     for site in (keep / "site-baseline", keep / "project" / "site"):

@@ -10,7 +10,9 @@ All the work happens in engine-independent stages; this module maps them onto Mk
   catalogue summary on the home page;
 * ``on_post_page``: compact the HTML (:mod:`generator.engine.compact`);
 * ``on_serve``: watch ``catalogue/`` so an edited record, note or reading list updates the live site;
-* ``on_post_build``: index the built site with Pagefind (:mod:`generator.search.index`).
+* ``on_post_build``: index the built site with Pagefind (:mod:`generator.search.index`), unless
+  ``CATALOGUE_SEARCH=off`` leaves that to ``python -m generator search SITE``, a step of its own
+  (large catalogues: then MkDocs' pages and Pagefind's index are never in memory at once).
 
 ``mkdocs build`` runs in this one process, in sequence. ``mkdocs serve`` keeps content-keyed caches
 between rebuilds (:mod:`generator.engine.serve`).
@@ -19,6 +21,8 @@ between rebuilds (:mod:`generator.engine.serve`).
 from __future__ import annotations
 
 import html
+import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -42,6 +46,9 @@ from generator.search.index import SearchIndexError, build_search_index
 # Generated pages Pagefind indexes (they carry data-pagefind-body): papers and reading lists.
 # Pages Pagefind indexes carry this marker (paper and reading-list pages).
 SEARCH_BODY = "data-pagefind-body"
+# CATALOGUE_SEARCH=off: `mkdocs build` writes the site only, `python -m generator search SITE` indexes it.
+SEARCH_SWITCH = "CATALOGUE_SEARCH"
+log = logging.getLogger("mkdocs.plugins.catalogue")
 
 
 def nav_sources(nav: object) -> set[str]:
@@ -204,6 +211,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         site = Path(config.site_dir)
         if self.serve is not None:
             self.serve.search.built(site, self.serve.searchable)
+            return
+        switch = os.environ.get(SEARCH_SWITCH, "on").strip().lower()
+        if switch not in {"on", "off"}:
+            raise PluginError(f"{SEARCH_SWITCH}={switch!r}: expected on or off")
+        if switch == "off":
+            log.info(
+                "catalogue: %s=off, the search index is left to `python -m generator search %s`", SEARCH_SWITCH, site
+            )
             return
         try:
             build_search_index(site)
