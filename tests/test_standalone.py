@@ -13,10 +13,11 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from benchmarks.search_browser import serve
 from generator.engine.compact import compact_html
-from tests.conftest import REPO, environment, make_project, run_generator
+from tests.conftest import FIXTURES, REPO, environment, make_project, run_generator
 
 PAPER = "qlora-efficient-finetuning-of-quantized-llms"
 LISTS = ("making-llm-inference-fast", "peft-where-to-start")
@@ -68,6 +69,24 @@ def test_the_tree_holds_docs_generated_pages_and_data(project):
         for data in ("feed.xml", "citations.bib"):
             assert (tree / "lists" / slug / data).stat().st_size > 1000, (slug, data)
     assert (tree / "api" / "lists.json").is_file() and (tree / "api" / "lists.schema.json").is_file()
+
+
+def test_the_tree_and_its_config_agree_on_the_header_search_engine(tmp_path):
+    """The header box's engine (the plugin's option ``header_search``) reaches the standalone config, and
+    paper pages stay out of lunr when Pagefind serves the header box, as in the plugin's build."""
+    project = make_project(tmp_path, FIXTURES / "mini" / "catalogue")
+    default = run_generator("pages", "--out", "auto", "--config-out", "auto.yml", cwd=project)
+    assert default.returncode == 0, default.stderr
+    assert yaml.safe_load((project / "auto.yml").read_text())["extra"]["header_search"] == "lunr"  # 8 papers
+    assert "exclude: true" not in (project / "auto" / "papers" / "no" / "index.md").read_text()
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(
+        config.replace("  - catalogue\n", "  - catalogue:\n      header_search: pagefind\n")
+    )
+    chosen = run_generator("pages", "--out", "chosen", "--config-out", "chosen.yml", cwd=project)
+    assert chosen.returncode == 0, chosen.stderr
+    assert yaml.safe_load((project / "chosen.yml").read_text())["extra"]["header_search"] == "pagefind"
+    assert "exclude: true" in (project / "chosen" / "papers" / "no" / "index.md").read_text()
 
 
 def test_the_tree_refuses_a_folder_it_did_not_write(project):

@@ -15,7 +15,7 @@ from generator.engine.adding import add_command
 from generator.engine.enriching import enrich_command
 from generator.engine.paper_sources import today
 from generator.engine.settings import SettingsError, read_settings, standalone_config
-from generator.pages.site import generate_site
+from generator.pages.site import generate_site, header_engine
 from generator.pages.tree import TreeError, docs_tree, write_tree
 from generator.records.catalogue import CatalogueError, load_catalogue, read_records, write_records
 from generator.records.listings import ListingEntry, ListingError, parse_listing
@@ -106,14 +106,22 @@ def command_pages(arguments: argparse.Namespace) -> int:
     try:
         settings = read_settings(root / arguments.config)
         catalogue = load_catalogue(root)
+        # The header box's engine, as the plugin picks it: by catalogue size unless mkdocs.yml names one.
+        engine = settings.header_search
+        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
         content = generate_site(
-            catalogue, site_url=settings.site_url, site_name=settings.site_name, repository=settings.repository
+            catalogue,
+            site_url=settings.site_url,
+            site_name=settings.site_name,
+            repository=settings.repository,
+            lunr_papers=engine == "lunr",
         )
         tree = docs_tree(root / settings.docs_dir, content)
         written = write_tree(tree, Path(arguments.out))
         if arguments.config_out:
             target = Path(arguments.config_out)
-            target.write_text(standalone_config(root / arguments.config, Path(arguments.out), target), encoding="utf-8")
+            config = standalone_config(root / arguments.config, Path(arguments.out), target, header_search=engine)
+            target.write_text(config, encoding="utf-8")
     except CatalogueError as error:
         print(error, file=sys.stderr)
         print(f"pages: {len(error.problems)} problem(s), nothing written", file=sys.stderr)

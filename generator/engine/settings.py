@@ -32,20 +32,23 @@ class SiteSettings:
     site_name: str = DEFAULT_SITE_NAME
     repository: Repository | None = None
     docs_dir: str = "docs"
+    header_search: str = "auto"  # the catalogue plugin's option: auto, lunr or pagefind
 
 
 class SettingsError(ValueError):
     """The configuration file cannot be read: the message names it and says why."""
 
 
-def standalone_config(config_file: Path, docs_dir: Path, target: Path) -> str:
+def standalone_config(config_file: Path, docs_dir: Path, target: Path, *, header_search: str = "lunr") -> str:
     """``config_file`` for building a written docs tree without the plugin: ``docs_dir`` points at the
     tree (relative to ``target``'s folder: Zensical accepts no absolute one) and the ``catalogue`` plugin
     is left out (``python -m generator search`` indexes the built site instead). So is ``edit_uri``:
     an engine would point "edit" at the tree's generated files, which are in no repository; the
-    pages themselves link to the catalogue files they come from."""
+    pages themselves link to the catalogue files they come from. ``extra.header_search`` names the
+    header box's engine the tree was generated for (the plugin sets it in MkDocs' config)."""
     data = _load(config_file)
     data["edit_uri"] = ""
+    data["extra"] = {**(data.get("extra") or {}), "header_search": header_search}
     data["docs_dir"] = os.path.relpath(docs_dir.resolve(), target.resolve().parent)
     plugins = data.get("plugins") or []
     data["plugins"] = [plugin for plugin in plugins if plugin != "catalogue" and not _named(plugin, "catalogue")]
@@ -76,4 +79,13 @@ def read_settings(config_file: Path) -> SiteSettings:
         site_name=str(data.get("site_name") or DEFAULT_SITE_NAME),
         repository=repository(data.get("repo_url"), data.get("edit_uri")),
         docs_dir=str(data.get("docs_dir") or "docs"),
+        header_search=_plugin_options(data).get("header_search", "auto"),
     )
+
+
+def _plugin_options(data: dict) -> dict:
+    """The options under ``plugins: - catalogue:`` (none when it is listed bare)."""
+    for plugin in data.get("plugins") or []:
+        if _named(plugin, "catalogue") and isinstance(plugin["catalogue"], dict):
+            return plugin["catalogue"]
+    return {}
