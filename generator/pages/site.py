@@ -110,7 +110,8 @@ def generate_site(
     "Edit record" and note history links. ``lunr_papers``: whether paper pages go into Material's
     lunr index (default: when lunr serves the header box, :func:`header_engine`). ``memo`` (kept by
     ``mkdocs serve`` across rebuilds) gives back results whose inputs did not change: the related
-    papers, the charts and each paper page.
+    papers' TF-IDF blocks and ranking (:func:`~generator.pages.related.related_papers`), the
+    abstracts' word counts of the search vocabulary, the charts and each paper page.
     """
     site_url = site_url.rstrip("/") + "/" if site_url else ""
     run = memo or _call
