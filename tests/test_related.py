@@ -1,10 +1,14 @@
-"""Related papers on the real catalogue: follow-ups and series find each other; top-k is well-formed."""
+"""Related papers on the real catalogue: follow-ups and series find each other; top-k is well-formed;
+what ``mkdocs serve`` keeps between rebuilds gives exactly what a fresh computation gives."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from conftest import REPO
 
+from generator.engine.serve import Memo
 from generator.pages.related import name_stems, related_papers
 from generator.records.catalogue import load_catalogue
 from generator.records.records import Paper
@@ -74,3 +78,67 @@ def test_model_names_and_their_stems():
     assert "llama" in name_stems("ChocoLlama").split() and "yolo" in name_stems("YOLOv11").split()
     assert name_stems("The Power of Scale") == ""
     assert "7b" not in name_stems("A 7B model").split()
+
+
+def test_names_of_a_title_and_abstract_are_the_title_names_then_the_abstract_names(real):
+    """Serve finds the abstracts' names once and joins each title's to them; that must equal the whole text's."""
+    papers, _ = real
+    for paper in papers.values():
+        whole = name_stems(f"{paper.title} {paper.abstract}").split()
+        apart = [*name_stems(paper.title).split(), *name_stems(paper.abstract).split()]
+        assert whole == list(dict.fromkeys(apart)), paper.id
+
+
+class CountingMemo(Memo):
+    """The serve memo, recording which functions it had to run (its misses)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ran: list[str] = []
+
+    def __call__(self, key, function, /, *args, **kwargs):
+        def counted(*inner_args, **inner_kwargs):
+            self.ran.append(function.__name__)
+            return function(*inner_args, **inner_kwargs)
+
+        return super().__call__(key, counted, *args, **kwargs)
+
+
+def _edits(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
+    """Edited copies of the catalogue, each edit on top of the previous ones, as a curator makes them."""
+    edited = list(papers)
+    steps = []
+    edited[10] = dataclasses.replace(edited[10], title="Retitled: A Zebra-7B Model for Scaling Laws")
+    steps.append(("title", list(edited)))
+    edited[20] = dataclasses.replace(edited[20], abstract="We train Zebra-7B, a sparse mixture of experts.")
+    steps.append(("abstract", list(edited)))
+    edited[30] = dataclasses.replace(edited[30], topics=edited[40].topics)
+    steps.append(("topics", list(edited)))
+    edited.append(dataclasses.replace(edited[50], id="zz-a-new-paper", title="Zebra-7B Two"))
+    steps.append(("new paper", list(edited)))
+    del edited[60]
+    steps.append(("removed paper", list(edited)))
+    return steps
+
+
+def test_serve_memo_gives_exactly_the_fresh_result_after_each_kind_of_edit(real):
+    papers, related = real
+    memo = CountingMemo()
+    memo.start()
+    assert related_papers(list(papers.values()), memo=memo) == related
+    first_run = len(memo.ran)
+    memo.start()
+    memo.ran = []
+    assert related_papers(list(papers.values()), memo=memo) == related
+    assert memo.ran == []  # nothing changed: nothing computed again
+    memo.start()
+    memo.ran = []
+    retitled = list(papers.values())
+    retitled[0] = dataclasses.replace(retitled[0], title="Another Title Altogether")
+    assert related_papers(retitled, memo=memo) == related_papers(retitled)
+    assert 0 < len(memo.ran) < first_run  # a retitled paper leaves the abstracts' blocks alone
+    for kind, edited in _edits(list(papers.values())):
+        memo.start()
+        memo.ran = []
+        assert related_papers(edited, memo=memo) == related_papers(edited), kind
+        assert memo.ran, kind

@@ -1,11 +1,13 @@
 """``mkdocs serve`` with the catalogue plugin: edits show, a broken record shows a banner, never a hang.
 
 A real ``mkdocs serve`` runs on a copy of the fixture project on 127.0.0.1; the test edits the
-catalogue as a curator would and reads the served pages over HTTP.
+catalogue as a curator would and reads the served pages over HTTP. What serve keeps between
+rebuilds gives exactly the pages and files a fresh build of the edited catalogue gives.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import socket
 import subprocess
@@ -19,7 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, environment, make_project
+from generator.engine.serve import Memo
+from generator.engine.settings import Repository
+from generator.pages.site import generate_site
+from generator.records.catalogue import load_catalogue
+from tests.conftest import FIXTURES, REPO, environment, make_project
 
 PAPER = "better-faster-large-language-models-via-multi-token-prediction"
 NOTE = f"catalogue/notes/{PAPER}--octocat.md"
@@ -158,3 +164,22 @@ def test_a_new_and_edited_reading_list_show_on_its_page_and_its_papers(served):
     path.write_text(LIST.replace('"no"', "nope"), encoding="utf-8")  # a broken list: the banner names it
     home = wait_for(base, lambda text: BANNER in text)
     assert "catalogue/lists/served.yml:9: entries[1].paper: unknown paper" in home
+
+
+def test_what_serve_keeps_between_rebuilds_gives_what_a_fresh_build_gives():
+    catalogue = load_catalogue(REPO)
+    settings = {
+        "site_url": "http://127.0.0.1:8000/paper-catalogue/",
+        "repository": Repository(url="https://github.com/paper-catalogue/paper-catalogue", branch="main"),
+        "lunr_papers": False,
+    }
+    memo = Memo()
+    memo.start()
+    generate_site(catalogue, memo=memo, **settings)
+    papers = list(catalogue.papers)
+    papers[100] = dataclasses.replace(papers[100], title="Retitled: Scaling Laws for Zebra-7B")
+    papers[200] = dataclasses.replace(papers[200], abstract="A new abstract about sparse experts and zebras.")
+    for edited in (papers[:101] + list(catalogue.papers[101:]), papers):  # a title edit, then an abstract edit too
+        memo.start()
+        edited_catalogue = dataclasses.replace(catalogue, papers=tuple(edited))
+        assert generate_site(edited_catalogue, memo=memo, **settings) == generate_site(edited_catalogue, **settings)

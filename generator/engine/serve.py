@@ -115,7 +115,12 @@ class BackgroundSearch:
 
     def built(self, site: Path, pages: dict[str, str]) -> None:
         """A rebuild finished writing ``site``; ``pages``: the searchable pages' HTML by site path."""
-        key = hashlib.sha256(repr(sorted(pages.items())).encode()).hexdigest()
+        digest = hashlib.sha256()  # fed page by page: a repr of all the pages would copy ~20 MB first
+        for path, html in sorted(pages.items()):
+            name, data = path.encode(), html.encode()
+            digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+            digest.update(data)
+        key = digest.hexdigest()
         with self._lock:
             self._site = site
             if self._ready is not None:

@@ -14,12 +14,18 @@ The score of a pair is the weighted mean of the three cosine similarities plus a
 shared topics (their Jaccard index). The product ``X·Xᵀ`` is computed in row chunks and only the
 top ``k`` of each row are kept (``argpartition``), so memory grows with ``chunk × N``, never ``N × N``.
 Ties are broken by paper id, and scores are rounded, so the result is the same on every run.
+
+``memo`` (kept by ``mkdocs serve`` across rebuilds) gives back each TF-IDF block whose texts did not
+change, and the ranking when no text and no topic changed: a retitled paper refits the four blocks
+that read titles but not the abstract block, the slowest. Each memoised step is a pure function of what its
+key digests, so the result is exactly the one computed without a memo (what ``mkdocs build`` gives).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -49,6 +55,7 @@ NAME_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Z
 VERSION_V = re.compile(r"(?<=[a-z])v(?=\d)", re.IGNORECASE)  # YOLOv6 -> YOLO 6, MobileNetV2 -> MobileNet 2
 SIZE = re.compile(r"^[\d.]+[kmbt]?$", re.IGNORECASE)  # 7B, 100K, 1.5: sizes, not names
 NAME_MAX_DF = 0.1  # a name in more than a tenth of the papers (LLM, GPT) says nothing about a family
+TOTAL_WEIGHT = TITLE_WORD_WEIGHT + TITLE_CHAR_WEIGHT + ABSTRACT_WEIGHT + NAME_WEIGHT + TITLE_NAME_WEIGHT
 
 Related = dict[str, list[tuple[str, float]]]
 
@@ -96,38 +103,96 @@ def _max_df(fraction: float, count: int) -> float:
     return min(1.0, max(fraction, MIN_COMMON / count))
 
 
+def _call(key: object, function: Callable, /, *args: object, **kwargs: object) -> object:
+    return function(*args, **kwargs)
+
+
+def _digest(data: object) -> str:
+    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
+
+
+def _title_words(titles: list[str]) -> sparse.csr_matrix:
+    common = _max_df(COMMON_MAX_DF, len(titles))
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=common)
+    return _block(vectorizer, titles, TITLE_WORD_WEIGHT / TOTAL_WEIGHT)
+
+
+def _title_chars(titles: list[str]) -> sparse.csr_matrix:
+    common = _max_df(COMMON_MAX_DF, len(titles))
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, max_df=common)
+    return _block(vectorizer, titles, TITLE_CHAR_WEIGHT / TOTAL_WEIGHT)
+
+
+def _abstract_words(abstracts: list[str]) -> sparse.csr_matrix:
+    common = _max_df(COMMON_MAX_DF, len(abstracts))
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", max_df=common)
+    return _block(vectorizer, abstracts, ABSTRACT_WEIGHT / TOTAL_WEIGHT)
+
+
+def _names(titles: list[str], abstract_names: list[str]) -> sparse.csr_matrix:
+    names = _max_df(NAME_MAX_DF, len(titles))
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=names)
+    texts = [_joined(name_stems(title), found) for title, found in zip(titles, abstract_names, strict=True)]
+    return _block(vectorizer, texts, NAME_WEIGHT / TOTAL_WEIGHT)
+
+
+def _joined(first: str, second: str) -> str:
+    """``name_stems(f"{a} {b}")`` from ``name_stems(a)`` and ``name_stems(b)``: no name spans a space."""
+    return " ".join(dict.fromkeys([*first.split(), *second.split()]))
+
+
+def _abstract_names(abstracts: list[str]) -> list[str]:
+    return [name_stems(abstract) for abstract in abstracts]
+
+
+def _title_names(titles: list[str]) -> sparse.csr_matrix:
+    names = _max_df(NAME_MAX_DF, len(titles))
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=names)
+    return _block(vectorizer, [name_stems(title) for title in titles], TITLE_NAME_WEIGHT / TOTAL_WEIGHT)
+
+
+# Each block and the texts it reads: its memo key digests only those.
+BLOCKS = (
+    (_title_words, ("titles",)),
+    (_title_chars, ("titles",)),
+    (_abstract_words, ("abstracts",)),
+    (_names, ("titles", "abstract_names")),
+    (_title_names, ("titles",)),
+)
+
+
+def _texts(papers: Sequence[Paper]) -> dict[str, list[str]]:
+    return {
+        "titles": [_plain(paper.title) for paper in papers],
+        "abstracts": [_plain(paper.abstract or "") for paper in papers],
+    }
+
+
+def _blocks(
+    texts: dict[str, list[str]], *, memo: Callable[..., object] = _call, digests: dict[str, str] | None = None
+) -> list[sparse.csr_matrix]:
+    """The TF-IDF blocks, each kept in ``memo`` under the ``digests`` of the texts it reads.
+
+    The abstracts' names (the slow half of the name block) are found apart from the titles', so a
+    retitled paper finds them kept.
+    """
+    digests = digests or {}
+    key = ("related-abstract-names", digests.get("abstracts"))
+    texts = {**texts, "abstract_names": memo(key, _abstract_names, texts["abstracts"])}
+    digests = {**digests, "abstract_names": digests.get("abstracts")}
+    return [
+        memo(
+            ("related-block", function.__name__, *(digests.get(name) for name in reads)),
+            function,
+            *(texts[name] for name in reads),
+        )
+        for function, reads in BLOCKS
+    ]
+
+
 def text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     """Rows = papers; the dot product of two rows is their weighted text similarity in [0, 1]."""
-    titles = [_plain(paper.title) for paper in papers]
-    abstracts = [_plain(paper.abstract or "") for paper in papers]
-    common, names = _max_df(COMMON_MAX_DF, len(papers)), _max_df(NAME_MAX_DF, len(papers))
-    total = TITLE_WORD_WEIGHT + TITLE_CHAR_WEIGHT + ABSTRACT_WEIGHT + NAME_WEIGHT + TITLE_NAME_WEIGHT
-    blocks = [
-        _block(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=common), titles, TITLE_WORD_WEIGHT / total
-        ),
-        _block(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, max_df=common),
-            titles,
-            TITLE_CHAR_WEIGHT / total,
-        ),
-        _block(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", max_df=common),
-            abstracts,
-            ABSTRACT_WEIGHT / total,
-        ),
-        _block(
-            TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=names),
-            [name_stems(f"{title} {abstract}") for title, abstract in zip(titles, abstracts, strict=True)],
-            NAME_WEIGHT / total,
-        ),
-        _block(
-            TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, max_df=names),
-            [name_stems(title) for title in titles],
-            TITLE_NAME_WEIGHT / total,
-        ),
-    ]
-    return sparse.hstack(blocks, format="csr", dtype=np.float32)
+    return sparse.hstack(_blocks(_texts(papers)), format="csr", dtype=np.float32)
 
 
 def topic_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
@@ -166,12 +231,33 @@ def chunk_scores(text: sparse.csr_matrix, topics: sparse.csr_matrix, start: int,
     return scores
 
 
-def related_papers(papers: Sequence[Paper], *, k: int = TOP_K, chunk_rows: int = CHUNK_ROWS) -> Related:
-    """The ``k`` most similar papers of every paper, best first, as ``(other_id, score)``."""
+def related_papers(
+    papers: Sequence[Paper],
+    *,
+    k: int = TOP_K,
+    chunk_rows: int = CHUNK_ROWS,
+    memo: Callable[..., object] | None = None,
+) -> Related:
+    """The ``k`` most similar papers of every paper, best first, as ``(other_id, score)``.
+
+    ``memo(key, function, *args)``: the function's result, or the one kept under the same key.
+    """
     ordered = sorted(papers, key=lambda paper: paper.id)
     if len(ordered) < 2:
         return {paper.id: [] for paper in ordered}
-    text = text_matrix(ordered)
+    texts = _texts(ordered)
+    if memo is None:
+        return _rank(ordered, _blocks(texts), k=k, chunk_rows=chunk_rows)
+    # Every block is asked for on every rebuild, so the memo keeps it for the next one.
+    digests = {name: _digest(values) for name, values in texts.items()}
+    blocks = _blocks(texts, memo=memo, digests=digests)
+    key = ("related", digests, [(paper.id, paper.topics) for paper in ordered], k, chunk_rows)
+    return memo(key, _rank, ordered, blocks, k=k, chunk_rows=chunk_rows)
+
+
+def _rank(ordered: list[Paper], blocks: list[sparse.csr_matrix], *, k: int, chunk_rows: int) -> Related:
+    """Each paper's top ``k`` by text similarity (the blocks side by side) plus the topic boost."""
+    text = sparse.hstack(blocks, format="csr", dtype=np.float32)
     topics = topic_matrix(ordered)
     related: Related = {}
     for start in range(0, len(ordered), chunk_rows):

@@ -8,10 +8,11 @@ replaced by the closest known one (``docs/assets/search-spelling.js``). Pure: pa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from generator.records.records import Paper
 from generator.records.topics import Topic
@@ -22,10 +23,26 @@ MIN_LENGTH = 4
 MIN_COUNT = 2  # a word seen once is as likely a typo of the listing's as a word
 
 
-def search_words(papers: Sequence[Paper], topics: Sequence[Topic]) -> str:
-    """The vocabulary as a sorted JSON list of lower-case words."""
-    counts: Counter[str] = Counter()
-    for text in [*(f"{paper.title} {paper.abstract or ''}" for paper in papers), *(topic.name for topic in topics)]:
-        counts.update(word for word in WORD.findall(text.lower()) if len(word) >= MIN_LENGTH)
+def search_words(papers: Sequence[Paper], topics: Sequence[Topic], *, memo: Callable[..., object] | None = None) -> str:
+    """The vocabulary as a sorted JSON list of lower-case words.
+
+    ``memo`` (kept by ``mkdocs serve``) gives back the abstracts' word counts, the slow part, when no
+    abstract changed. No word spans a space, so counting titles and abstracts apart counts the same.
+    """
+    abstracts = [paper.abstract or "" for paper in papers]
+    if memo is None:
+        counts = count_words(abstracts)
+    else:
+        key = ("search-words", hashlib.sha256(repr(abstracts).encode("utf-8")).hexdigest())
+        counts = Counter(memo(key, count_words, abstracts))  # a copy: the kept counts stay as they are
+    counts.update(count_words([*(paper.title for paper in papers), *(topic.name for topic in topics)]))
     words = sorted(word for word, count in counts.items() if count >= MIN_COUNT)
     return json.dumps(words, separators=(",", ":"))
+
+
+def count_words(texts: Sequence[str]) -> Counter[str]:
+    """How often each word of four letters or more occurs in ``texts``, lower-cased."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(word for word in WORD.findall(text.lower()) if len(word) >= MIN_LENGTH)
+    return counts

@@ -110,7 +110,8 @@ def generate_site(
     "Edit record" and note history links. ``lunr_papers``: whether paper pages go into Material's
     lunr index (default: when lunr serves the header box, :func:`header_engine`). ``memo`` (kept by
     ``mkdocs serve`` across rebuilds) gives back results whose inputs did not change: the related
-    papers, the charts and each paper page.
+    papers' TF-IDF blocks and ranking (:func:`~generator.pages.related.related_papers`), the
+    abstracts' word counts of the search vocabulary, the charts and each paper page.
     """
     site_url = site_url.rstrip("/") + "/" if site_url else ""
     run = memo or _call
@@ -119,8 +120,7 @@ def generate_site(
     notes = notes_by_paper(catalogue.notes)
     note_counts = {paper_id: len(paper_notes) for paper_id, paper_notes in notes.items()}
     papers = list(catalogue.papers)
-    related_inputs = [(paper.id, paper.title, paper.abstract, paper.topics) for paper in papers]
-    related: Related = run(("related", _digest(related_inputs)), related_papers, catalogue.papers)
+    related: Related = related_papers(catalogue.papers, memo=memo)
     if lunr_papers is None:
         lunr_papers = header_engine(len(papers)) == "lunr"
     # Material's lunr: a paper outranks pages that merely mention it; or no paper at all (Pagefind serves).
@@ -129,14 +129,17 @@ def generate_site(
     shared = _digest((catalogue.topics, catalogue.source_labels, site_url, repository, lunr)) if memo else ""
     labels = dict(catalogue.source_labels)
     in_lists = lists_by_paper(catalogue.lists)
+    # Each record hashed once: a page's key names its paper and its related papers by these.
+    records = {paper.id: _digest(paper) for paper in papers} if memo else {}
     pages: dict[str, GeneratedPage] = {}
     for paper in papers:
         paper_notes = notes.get(paper.id, [])
         others = [by_id[other] for other, _ in related[paper.id]]
         memberships = in_lists.get(paper.id, [])
         lists_key = [(item.slug, item.title, len(item.entries), position) for item, position in memberships]
+        others_key = [records.get(other.id) for other in others]
         pages[paper_path(paper.id)] = run(
-            ("paper", shared, paper, paper_notes, others, lists_key),
+            ("paper", shared, records.get(paper.id), paper_notes, others_key, lists_key),
             paper_page,
             paper,
             notes=paper_notes,
@@ -178,7 +181,7 @@ def generate_site(
     summary = render_summary(papers, list(catalogue.topics), note_counts=note_counts)
     summary += render_recent_notes(catalogue.notes, by_id)
     files = {
-        WORDS_FILE: search_words(papers, catalogue.topics),
+        WORDS_FILE: search_words(papers, catalogue.topics, memo=memo),
         **write_exports(catalogue, related={key: [other for other, _ in found] for key, found in related.items()}),
         **discovery_files(catalogue, charts, site_url=site_url, site_name=site_name, memo=memo),
         **reading_list_files(catalogue, site_url=site_url, site_name=site_name),
