@@ -2,15 +2,16 @@
 
 Pure: papers in, ``{paper_id: [(other_id, score), ...]}`` out (best first, at most ``k``).
 
-Each paper becomes three TF-IDF vectors (scikit-learn, sublinear tf, rows L2-normalised):
+Each paper becomes five TF-IDF blocks (scikit-learn, sublinear tf, rows L2-normalised):
 
 * title words (unigrams and bigrams): "Scaling Law", "Time Series";
 * title character n-grams inside words (3 to 5 characters), so model names that share a stem find each
   other however they are written: ``FLM-101B`` / ``Tele-FLM``, ``LLaMAntino`` / ``LLaMAntino-3-ANITA``,
   ``YOLOv6`` / ``YOLOv11``;
-* abstract words (unigrams and bigrams, English stop words dropped).
+* abstract words (unigrams and bigrams, English stop words dropped);
+* model names found in the title and abstract, and in the title alone (``name_stems``).
 
-The score of a pair is the weighted mean of the three cosine similarities plus a small boost for
+The score of a pair is the weighted mean of the five cosine similarities plus a small boost for
 shared topics (their Jaccard index). The product ``X·Xᵀ`` is computed in row chunks and only the
 top ``k`` of each row are kept (``argpartition``), so memory grows with ``chunk × N``, never ``N × N``.
 Ties are broken by paper id, and scores are rounded, so the result is the same on every run.
