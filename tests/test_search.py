@@ -234,12 +234,16 @@ def test_pagefind_js_api_finds_every_paper_and_list_in_the_one_bundle(chromium_b
 
 
 def test_pagefind_indexes_what_a_reader_searches_not_the_page_furniture(chromium_browser, real_site_url):
-    """Titles and abstracts are indexed; the "Find this paper" links, "Listed in" and the date text are not
+    """Titles and abstracts are indexed; the "Find this paper" links, "Listed in", the "Code and
+    resources" heading and link kinds, and the date text are not
     (every paper carries them: they only cost index memory), nor the Pagefind sort table."""
     page = chromium_browser.new_page()
     page.goto(real_site_url + "search/")
     # Every paper page names Semantic Scholar under "Find this paper"; a few abstracts use the words.
     assert len(pagefind_top(page, "Semantic Scholar", count=50)) < 50
+    # 161 papers link a GitHub repository, labelled "GitHub repository" under "Code and resources".
+    assert len(pagefind_top(page, "GitHub repository", count=200)) < 50
+    assert len(pagefind_top(page, "Code and resources", count=200)) < 50
     assert pagefind_top(page, "QLoRA", count=1) == ["qlora-efficient-finetuning-of-quantized-llms"]
     page.close()
 

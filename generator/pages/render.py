@@ -113,10 +113,13 @@ def render_links(paper: Paper) -> str:
         return ""
     items = "".join(
         f'<li class="code-link code-link--{link.kind}">{_external(link.url, _link_label(link))}'
-        f' <span class="code-kind">{LINK_KIND_LABELS[link.kind]}</span></li>'
+        f' <span class="code-kind" data-pagefind-ignore>{LINK_KIND_LABELS[link.kind]}</span></li>'
         for link in links
     )
-    return f'<h2 id="code" data-search-exclude>Code and resources</h2>\n<ul class="code-links">{items}</ul>'
+    # The heading and the kinds ("GitHub repository") are furniture: out of the search index, like
+    # "Abstract"; the link texts (github.com/owner/repo) stay, so a repository's name finds its paper.
+    heading = '<h2 id="code" data-search-exclude data-pagefind-ignore>Code and resources</h2>'
+    return f'{heading}\n<ul class="code-links">{items}</ul>'
 
 
 def find_links(paper: Paper) -> list[tuple[str, str]]:
