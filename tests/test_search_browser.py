@@ -239,6 +239,15 @@ def test_header_box_on_pagefind_for_big_catalogues(chromium_browser, tmp_path):
         assert page.locator(".md-search-result__item mark").count() > 0
         assert [url for url in requested if url.endswith("/pagefind/pagefind.js")], "the site's one bundle"
         assert not [url for url in requested if "search_index.json" in url or "/workers/search." in url]
+        # The first three results show first; the rest of the ten follow.
+        page.locator("[data-md-component=search-query]").fill("model")
+        page.wait_for_function(
+            "/^[4-9] matching papers$/.test(document.querySelector('.md-search-result__meta').textContent)"
+        )
+        count = int(page.locator(".md-search-result__meta").text_content().split()[0])
+        page.wait_for_function(f"document.querySelectorAll('.md-search-result__item').length === {count}")
+        titles = page.locator(".md-search-result__item h1").all_text_contents()
+        assert len(set(titles)) == count
         page.close()
 
 

@@ -3,7 +3,6 @@
 // Untrusted text (titles, excerpts, filter values) reaches the page only as DOM text; the only
 // markup kept from Pagefind's excerpts is <mark> (see safeExcerpt).
 import { FACETS, loadPagefind, renderResult } from "./search-common.js";
-import { ORDERS, orderedResults } from "./search-order.js";
 import { corrected } from "./search-spelling.js";
 
 const PAGE_SIZE = 10; // each shown result downloads its fragment (~1.3 KB)
@@ -24,6 +23,7 @@ const facetsBox = root.querySelector(".catalogue-search__facets");
 const status = root.querySelector(".catalogue-search__status");
 const list = root.querySelector(".catalogue-search__results");
 const more = root.querySelector(".catalogue-search__more");
+const SORTS = new Set(Array.from(sortSelect.options, (option) => option.value));
 
 let pagefind; // set once Pagefind has loaded; the form works (and is read) before that
 let generation = 0;
@@ -37,7 +37,7 @@ function readState() {
   const params = new URLSearchParams(location.search);
   const filters = {};
   for (const facet of FACETS) filters[facet.key] = params.getAll(facet.key);
-  const sort = params.get("sort") in ORDERS ? params.get("sort") : "relevance";
+  const sort = SORTS.has(params.get("sort")) ? params.get("sort") : "relevance";
   return { query: params.get("query") || "", sort, filters };
 }
 
@@ -130,15 +130,17 @@ async function run() {
     return;
   }
   if (!pagefind) return; // start() searches the form as it stands once Pagefind has loaded
-  let results = await orderedResults(pagefind, state.query || null, filters, state.sort);
+  let results = await resultsFor(state.query || null, filters, state.sort);
   if (token !== generation || !results) return;
   let note = "";
-  if (state.query && results.count < FEW_RESULTS) {
-    // A misspelt word finds little: search again with the words the catalogue knows.
+  const unknown = state.query && results.count >= FEW_RESULTS && (await hasUnknownWord(state.query));
+  if (token !== generation) return;
+  if (state.query && (results.count < FEW_RESULTS || unknown)) {
+    // A misspelt word finds little, or nothing and is left out: search again with the words the catalogue knows.
     const better = await corrected(new URL(root.dataset.siteRoot, location.href), state.query);
-    const second = better && (await orderedResults(pagefind, better, filters, state.sort));
+    const second = better && (await resultsFor(better, filters, state.sort));
     if (token !== generation) return;
-    if (second && second.count > results.count) {
+    if (second && (second.count > results.count || (unknown && second.count > 0))) {
       results = second;
       note = ` for “${better}” (no close match for “${state.query}”)`;
     }
@@ -177,6 +179,29 @@ function pagefindFilters(state) {
   const filters = {};
   for (const facet of FACETS) if (state.filters[facet.key].length) filters[facet.key] = { any: state.filters[facet.key] };
   return filters;
+}
+
+// Pagefind leaves out a query word that no index chunk could hold, so "mixture of experst" finds what
+// "mixture" finds. Each word is looked up alone: the index chunks it needs are loaded already.
+async function hasUnknownWord(query) {
+  const words = query.split(/\s+/).filter(Boolean);
+  if (words.length < 2) return false;
+  for (const word of words) {
+    const alone = await pagefind.search(word);
+    if (alone && alone.results.length === 0) return true;
+  }
+  return false;
+}
+
+// Results in the chosen order: how many, the search that counted them, and slice(start, end).
+// Relevance is Pagefind's own order; the other orders' code (search-order.js) loads when first chosen.
+async function resultsFor(query, filters, sort) {
+  if (sort === "relevance") {
+    const search = await pagefind.search(query, { filters });
+    return search && { count: search.results.length, search, slice: async (start, end) => search.results.slice(start, end) };
+  }
+  const { orderedResults } = await import("./search-order.js");
+  return orderedResults(pagefind, query, filters, sort);
 }
 
 let timer;

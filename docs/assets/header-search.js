@@ -10,6 +10,8 @@ const meta = document.querySelector(".md-search-result__meta");
 const list = document.querySelector(".md-search-result__list");
 const siteRoot = new URL("..", import.meta.url);
 const MAX_RESULTS = 10;
+// Each shown result downloads its fragment (~1 KB): the first results show after three, the rest follow.
+const FIRST_BATCH = 3;
 let generation = 0;
 
 function item(record) {
@@ -43,11 +45,14 @@ async function main() {
     }
     const search = await pagefind.search(query);
     if (token !== generation || !search) return;
-    const records = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+    const load = (start, end) => Promise.all(search.results.slice(start, end).map((result) => result.data()));
+    const first = await load(0, FIRST_BATCH);
     if (token !== generation) return;
     const count = search.results.length;
     meta.textContent = count ? `${count} matching paper${count === 1 ? "" : "s"}` : "No matching papers";
-    list.replaceChildren(...records.map(item));
+    list.replaceChildren(...first.map(item));
+    const rest = await load(FIRST_BATCH, MAX_RESULTS);
+    if (token === generation) list.append(...rest.map(item));
   }
   let timer;
   input.addEventListener("input", () => {

@@ -1,21 +1,18 @@
-// The orders of the catalogue search page. Relevance is Pagefind's own order. Newest and most upvoted
-// walk the values of a filter every page carries once ("date", "upvotes": generator/pages/render.py,
-// pagefind_markers), from the highest down, and search each value the shown results need, in
-// Pagefind's relevance order within it. Pagefind's sort keys would do it in one search, but they add a
-// table of every page to the index file every first search downloads (90 KB at 20,000 papers).
+// The orders of the catalogue search page besides relevance (Pagefind's own order, in
+// catalogue-search.js), loaded when a reader first picks one. Newest and most upvoted walk the values
+// of a filter every page carries once ("date", "upvotes": generator/pages/render.py, pagefind_markers),
+// from the highest down, and search each value the shown results need, in Pagefind's relevance order
+// within it. Pagefind's sort keys would do it in one search, but they add a table of every page to the
+// index file every first search downloads (90 KB at 20,000 papers).
 
 const newestFirst = (a, b) => b.localeCompare(a);
 const largestFirst = (a, b) => Number(b) - Number(a);
-export const ORDERS = { relevance: null, date: { filter: "date", order: newestFirst }, upvotes: { filter: "upvotes", order: largestFirst } };
+const ORDERS = { date: { filter: "date", order: newestFirst }, upvotes: { filter: "upvotes", order: largestFirst } };
 
 // Results in one order: how many, the search that counted them (its filter counts feed the facets),
 // and slice(start, end), the results at those places (each with Pagefind's data() to load it).
 export async function orderedResults(pagefind, query, filters, orderName) {
   const order = ORDERS[orderName];
-  if (!order) {
-    const search = await pagefind.search(query, { filters });
-    return search && { count: search.results.length, search, slice: async (start, end) => search.results.slice(start, end) };
-  }
   // "none of nothing" keeps every result and makes Pagefind count the order's filter values among them.
   const search = await pagefind.search(query, { filters: { ...filters, [order.filter]: { none: [] } } });
   if (!search) return null;
