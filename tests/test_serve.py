@@ -8,6 +8,7 @@ rebuilds gives exactly the pages and files a fresh build of the edited catalogue
 from __future__ import annotations
 
 import dataclasses
+import json
 import signal
 import socket
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine.serve import Memo
+from generator.engine.serve import BackgroundSearch, Memo
 from generator.engine.settings import Repository
 from generator.pages.site import generate_site
 from generator.records.catalogue import load_catalogue
@@ -110,6 +111,45 @@ def test_an_edited_note_and_record_show_and_search_is_served(served):
     # Reused pages never reach lunr, so under serve the header box searches the Pagefind index.
     assert 'data-engine="pagefind"' in fetch(base)
     assert wait_for(base + "pagefind/pagefind-entry.json", lambda text: '"page_count"' in text)
+
+
+def test_background_search_indexes_each_edit_and_writes_only_the_changed_pages(tmp_path):
+    """Serve's Pagefind bundle, indexed in the background thread: served in the site once ready, indexed
+    again after an edit (a page changed, one removed), with only the changed page written again."""
+    site = tmp_path / "site"
+    site.mkdir()
+
+    def page(title: str) -> str:
+        return f'<html lang="en"><body><div data-pagefind-body><h1>{title}</h1><p>Zebrafinch.</p></div></body></html>'
+
+    def page_count() -> int:
+        entry = site / "pagefind" / "pagefind-entry.json"
+        return json.loads(entry.read_text(encoding="utf-8"))["languages"]["en"]["page_count"] if entry.is_file() else 0
+
+    def wait_until(check: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 60
+        while not check():
+            assert time.monotonic() < deadline, "the background index never caught up"
+            time.sleep(0.1)
+
+    pages = {f"papers/p{number}/index.html": page(f"Paper {number}") for number in range(3)}
+    search = BackgroundSearch()
+    try:
+        search.built(site, pages)
+        wait_until(lambda: page_count() == 3)
+        kept = search.pages_folder / "papers" / "p0" / "index.html"
+        written = kept.stat().st_mtime_ns
+        edited = {**pages, "papers/p1/index.html": page("Paper 1, edited")}
+        del edited["papers/p2/index.html"]
+        search.building()
+        search.built(site, edited)
+        wait_until(lambda: page_count() == 2)
+        assert "edited" in (search.pages_folder / "papers" / "p1" / "index.html").read_text(encoding="utf-8")
+        assert not (search.pages_folder / "papers" / "p2" / "index.html").exists()
+        assert kept.stat().st_mtime_ns == written, "an unchanged page is not written again"
+    finally:
+        search.close()
+    assert not search.pages_folder.exists()
 
 
 def test_serve_leaves_no_temporary_folder_behind(tmp_path):

@@ -12,6 +12,7 @@ changed, and ``mkdocs build`` uses none of them:
 * :class:`BackgroundSearch`: the Pagefind bundle. Indexing 749 pages takes 1-2 s, so a rebuild writes
   the last bundle at once and, when the searchable pages changed, indexes them again in a background
   thread (the one thread of ours, serve only); the fresh bundle replaces the served one when ready.
+  The thread keeps its own copy of the searchable pages and writes only the pages an edit changed.
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ class BackgroundSearch:
         self._ready: Path | None = None  # the newest finished bundle
         self._key = ""  # the pages the newest requested bundle indexes
         self._count = 0
+        # The thread's own copy of the searchable pages, as the last indexing wrote them (site path -> HTML).
+        self.pages_folder = self._folder / "pages"
+        self._written: dict[str, str] = {}
 
     def building(self) -> None:
         """A rebuild starts: MkDocs empties the site folder next, nothing may be copied into it."""
@@ -129,25 +133,34 @@ class BackgroundSearch:
                 return
             self._key = key
             self._count += 1
-            work = self._folder / str(self._count)
-        self._pool.submit(self._index, work, dict(pages))
+            bundle = self._folder / f"bundle-{self._count}"
+        self._pool.submit(self._index, bundle, dict(pages))
 
-    def _index(self, work: Path, pages: dict[str, str]) -> None:
+    def _write_pages(self, pages: dict[str, str]) -> None:
+        """Bring the thread's copy of the searchable pages up to ``pages``: write what changed, remove what went."""
+        for path in sorted(set(self._written) - set(pages)):
+            (self.pages_folder / path).unlink(missing_ok=True)
+            del self._written[path]
         for path, html in pages.items():
-            target = work / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+            if self._written.get(path) != html:
+                target = self.pages_folder / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(html, encoding="utf-8")
+                self._written[path] = html
+
+    def _index(self, bundle: Path, pages: dict[str, str]) -> None:
+        self._write_pages(pages)
         try:
-            build_search_index(work)
+            build_search_index(self.pages_folder, output=bundle)
         except SearchIndexError as error:
             log.warning("catalogue: the search index was not rebuilt: %s", error)
             return
         with self._lock:
-            previous, self._ready = self._ready, work / INDEX_FOLDER
+            previous, self._ready = self._ready, bundle
             if self._site is not None:
                 _install(self._ready, self._site)
         if previous is not None:
-            shutil.rmtree(previous.parent, ignore_errors=True)
+            shutil.rmtree(previous, ignore_errors=True)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

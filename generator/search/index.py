@@ -38,29 +38,33 @@ class SearchIndexSummary:
     folder: Path
 
 
-def pagefind_command(site: Path) -> list[str]:
+def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
+    """Pagefind's command line: the bundle in ``site/pagefind/``, or in ``output``."""
+    where = ["--output-path", str(output)] if output is not None else ["--output-subdir", INDEX_FOLDER]
     return [
-        sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", INDEX_FOLDER,
+        sys.executable, "-m", "pagefind", "--site", str(site), *where,
         "--force-language", "en", "--include-characters", INCLUDE_CHARACTERS, "--quiet",
     ]  # fmt: skip
 
 
-def build_search_index(site: Path | str) -> SearchIndexSummary:
-    """Index the built ``site`` into ``site/pagefind/``, replacing any bundle there."""
+def build_search_index(site: Path | str, *, output: Path | None = None) -> SearchIndexSummary:
+    """Index the built ``site`` into ``site/pagefind/`` (or into ``output``), replacing any bundle there."""
     site = Path(site).resolve()
     if not site.is_dir():
         raise SearchIndexError(f"{site}: no built site to index")
-    folder = site / INDEX_FOLDER
+    output = Path(output).resolve() if output is not None else None
+    folder = output or site / INDEX_FOLDER
     if folder.exists():  # the old bundle is HTML-free, but a stale one must not survive a failed run
         shutil.rmtree(folder)
     binary = os.environ.get("PAGEFIND_BINARY_PATH")  # Pagefind's documented way to choose its binary
     if binary and shutil.which(binary) is None:
         raise SearchIndexError(f"{site}: Pagefind failed (no program at PAGEFIND_BINARY_PATH={binary})")
-    result = subprocess.run(pagefind_command(site), capture_output=True, text=True, check=False)
+    result = subprocess.run(pagefind_command(site, output), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         # The last line says why (a Python traceback ends in the exception, Pagefind's own errors stand alone).
         reason = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()[-1]
         raise SearchIndexError(f"{site}: Pagefind failed ({result.returncode}): {reason}")
     if not (folder / ENTRY_FILE).is_file():
-        raise SearchIndexError(f"{site}: Pagefind wrote no {INDEX_FOLDER}/{ENTRY_FILE}")
+        written = folder.relative_to(site) if folder.is_relative_to(site) else folder
+        raise SearchIndexError(f"{site}: Pagefind wrote no {(written / ENTRY_FILE).as_posix()}")
     return SearchIndexSummary(folder=folder)
