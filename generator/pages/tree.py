@@ -12,13 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import yaml
-
 from generator.pages.site import SiteContent
 
-# libyaml's emitter where PyYAML was built with it (the wheels are): 20x faster than the pure-Python one,
-# which took ~2 s for 749 pages' front matter.
-SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # Where a hand-written page (docs/index.md) wants the catalogue summary.
 SUMMARY_MARKER = "<!-- catalogue:summary -->"
 # Left in a folder written by write_tree, so a later run may empty it and nothing else.
@@ -29,19 +24,9 @@ class TreeError(ValueError):
     """The tree cannot be written: the message names the path and why."""
 
 
-def page_source(markdown: str, meta: dict) -> str:
-    """A page as a Markdown file: ``meta`` as YAML front matter (sorted keys), then the Markdown."""
-    if not meta:
-        return markdown
-    front = yaml.dump(
-        meta, Dumper=SafeDumper, sort_keys=True, allow_unicode=True, default_flow_style=False, width=10**6
-    )
-    return f"---\n{front}---\n\n{markdown}"
-
-
 def generated_tree(content: SiteContent) -> dict[str, str | bytes]:
     """Every generated page (Markdown with front matter) and data file, by path in the docs tree."""
-    tree: dict[str, str | bytes] = {path: page_source(page.markdown, page.meta) for path, page in content.pages.items()}
+    tree: dict[str, str | bytes] = {path: page.source for path, page in content.pages.items()}
     for path, data in content.files.items():
         if path in tree:
             raise TreeError(f"{path}: generated twice, as a page and as a file")
