@@ -12,6 +12,7 @@ const FIRST_BATCH = 3;
 const TYPING_PAUSE_MS = 120;
 // Fewer results than this, and the search page tries the query with its unknown words corrected.
 const FEW_RESULTS = 5;
+const NO_PAGE = "(no page has this kind)"; // a value of the "kind" filter that no page carries
 // Below this width the facets fold away behind a button, so the first results show without scrolling;
 // above it they stand beside the results (docs/assets/catalogue-search.css).
 const WIDE = matchMedia("(min-width: 60em)");
@@ -133,7 +134,7 @@ async function run() {
   let results = await resultsFor(state.query || null, filters, state.sort);
   if (token !== generation || !results) return;
   let note = "";
-  const unknown = state.query && results.count >= FEW_RESULTS && (await hasUnknownWord(state.query));
+  const unknown = state.query && results.count >= FEW_RESULTS && (await hasUnknownWord(results, state.query));
   if (token !== generation) return;
   if (state.query && (results.count < FEW_RESULTS || unknown)) {
     // A misspelt word finds little, or nothing and is left out: search again with the words the catalogue knows.
@@ -182,13 +183,18 @@ function pagefindFilters(state) {
 }
 
 // Pagefind leaves out a query word that no index chunk could hold, so "mixture of experst" finds what
-// "mixture" finds. Each word is looked up alone: the index chunks it needs are loaded already.
-async function hasUnknownWord(query) {
-  const words = query.split(/\s+/).filter(Boolean);
-  if (words.length < 2) return false;
+// "mixture" finds. A word the first result does not hold is looked up alone, under a filter value no
+// page has: Pagefind then counts the word's pages (unfilteredResultCount) without ranking them, and
+// the index chunks it needs are loaded already.
+async function hasUnknownWord(results, query) {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length < 2 || !results.count) return false;
+  const [first] = await results.slice(0, 1);
+  const text = ((await first.data()).content || "").toLowerCase();
   for (const word of words) {
-    const alone = await pagefind.search(word);
-    if (alone && alone.results.length === 0) return true;
+    if (text.includes(word)) continue;
+    const alone = await pagefind.search(word, { filters: { kind: NO_PAGE } });
+    if (alone && alone.unfilteredResultCount === 0) return true;
   }
   return false;
 }
