@@ -55,11 +55,12 @@ async function main() {
     if (token === generation) list.append(...rest.map(item));
   }
   let timer;
-  input.addEventListener("input", () => {
+  const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(run, 120); // a pause in typing: each searched prefix can download an index chunk
-  });
-  await run();
+  };
+  input.addEventListener("input", schedule);
+  schedule(); // what was typed while Pagefind loaded, once the reader pauses
 }
 
 main();
