@@ -4,6 +4,7 @@ charts, sortable topic lists, the discovery pages, and the open data against its
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 
@@ -96,6 +97,16 @@ def test_real_exports_validate(real_site):
     jsonschema.validate(papers, json.loads(read(real_site, "api", "papers.schema.json")))
     assert all(paper["related"] for paper in papers)
     assert (real_site / "glance" / "index.html").stat().st_size < 600_000
+
+
+def test_heat_map_draws_the_cells_of_topic_pairs_that_share_papers_only(real_site):
+    """A pair of topics sharing no paper would be a transparent cell: it is left out of the SVG."""
+    papers = json.loads(read(real_site, "api", "papers.json"))
+    pairs = {pair for paper in papers for pair in itertools.combinations(sorted(paper["topics"]), 2)}
+    svg = read(real_site, "charts", "topic-cooccurrence.svg")
+    cells = re.findall(r'<path d="[^"]*" clip-path="[^"]*" style="([^"]*)"', svg)  # the cells, clipped to the axes
+    assert len(pairs) > 100 and len(cells) == 2 * len(pairs)
+    assert all(style.startswith("fill: var(--chart-bar") for style in cells)
 
 
 def test_generation_is_deterministic():

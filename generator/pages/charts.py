@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import combinations
 
+import numpy as np
+
 from generator.markup.text import escape
 from generator.pages.render import count_papers_per_topic
 from generator.records.records import Paper
@@ -175,8 +177,11 @@ def _heat_map(matrix: list[list[int]], topics: Sequence[Topic]):  # noqa: ANN202
         size = 0.26 * len(topics) + 2
         figure, axes = plt.subplots(figsize=(size + 1.5, size))
         colours = LinearSegmentedColormap.from_list("bar-alpha", [(0.04, 0.043, 0.047, 0.0), (0.04, 0.043, 0.047, 1.0)])
-        mesh = axes.pcolormesh(matrix, cmap=colours, edgecolors="none")
-        mesh.set_rasterized(False)
+        # Cells of pairs that share no paper are left out, not drawn transparent: half the cells, half the SVG.
+        shared = np.ma.masked_equal(np.array(matrix, dtype=float), 0)
+        most = max((count for row in matrix for count in row), default=0)
+        cells = axes.pcolor(shared, cmap=colours, edgecolors="none", vmin=0, vmax=max(most, 1))
+        cells.set_rasterized(False)
         names = [topic.name for topic in topics]
         axes.set_xticks([number + 0.5 for number in range(len(topics))], names, rotation=90)
         axes.set_yticks([number + 0.5 for number in range(len(topics))], names)
