@@ -85,7 +85,7 @@ def test_paper_page_facts_topics_links_and_finders(mini_site):
     assert "▲ 12" in page
     assert '<a class="topic-chip" href="../../topics/code/">Code</a>' in page
     assert (
-        'href="https://github.com/NovaSky-AI/SkyThought" rel="nofollow noopener">github.com/NovaSky-AI/SkyThought</a> <span class="code-kind">GitHub repository</span>'
+        'href="https://github.com/NovaSky-AI/SkyThought" rel="nofollow noopener">github.com/NovaSky-AI/SkyThought</a> <span class="code-kind" data-pagefind-ignore>GitHub repository</span>'
         in page
     )
     assert "https://huggingface.co/papers?q=S%2A%3A+Test+Time+Scaling+for+Code+Generation" in page
