@@ -220,11 +220,16 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return candidates[order][:k]
 
 
-def chunk_scores(text: sparse.csr_matrix, topics: sparse.csr_matrix, start: int, stop: int) -> np.ndarray:
-    """Dense scores of rows ``start:stop`` against every paper; self-pairs set to -1."""
-    scores = (text[start:stop] @ text.T).toarray()
-    shared = (topics[start:stop] @ topics.T).toarray()
-    sizes = np.asarray(topics.sum(axis=1)).ravel()
+def chunk_scores(
+    text: sparse.csr_matrix, text_t: sparse.csr_matrix, topics: np.ndarray, sizes: np.ndarray, start: int, stop: int
+) -> np.ndarray:
+    """Dense scores of rows ``start:stop`` against every paper; self-pairs set to -1.
+
+    ``text_t`` is ``text.T`` as CSR, made once for all chunks (scipy would convert it on every product);
+    ``topics`` is the dense topic matrix (a few dozen columns) and ``sizes`` its row sums.
+    """
+    scores = (text[start:stop] @ text_t).toarray()
+    shared = topics[start:stop] @ topics.T
     union = sizes[start:stop, None] + sizes[None, :] - shared
     scores += TOPIC_BOOST * np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
     scores = np.round(scores, SCORE_DECIMALS)
@@ -259,11 +264,13 @@ def related_papers(
 def _rank(ordered: list[Paper], blocks: list[sparse.csr_matrix], *, k: int, chunk_rows: int) -> Related:
     """Each paper's top ``k`` by text similarity (the blocks side by side) plus the topic boost."""
     text = sparse.hstack(blocks, format="csr", dtype=np.float32)
-    topics = topic_matrix(ordered)
+    text_t = text.T.tocsr()
+    topics = topic_matrix(ordered).toarray()
+    sizes = topics.sum(axis=1)
     related: Related = {}
     for start in range(0, len(ordered), chunk_rows):
         stop = min(start + chunk_rows, len(ordered))
-        scores = chunk_scores(text, topics, start, stop)
+        scores = chunk_scores(text, text_t, topics, sizes, start, stop)
         for offset, row in enumerate(scores):
             best = _top_k(row, k)
             related[ordered[start + offset].id] = [(ordered[index].id, float(row[index])) for index in best]
