@@ -110,7 +110,8 @@ def measure_header(browser, base: str, paper_url: str) -> dict:  # noqa: ANN001 
     first_ms = _type_and_time(page, QUERIES[0], results, box)
     first_wall = (time.perf_counter() - started) * 1000
     # Only what finished before the first result showed (the rest of the results follow it), by the
-    # page's Resource Timing: Playwright's and the page's clocks differ by a few ms.
+    # page's Resource Timing: Playwright's and the page's clocks differ by a few ms. Material's lunr
+    # worker script loads before its first result and counts whole.
     shown = {name for name, _, _ in page.evaluate(RESOURCES_BEFORE, page.evaluate("window.resultAt"))}
     before = [request for request in finished[loaded:] if request.url in shown or "/workers/search." in request.url]
     search_bytes = _bytes(before)

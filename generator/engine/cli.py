@@ -107,8 +107,7 @@ def command_pages(arguments: argparse.Namespace) -> int:
         settings = read_settings(root / arguments.config)
         catalogue = load_catalogue(root)
         # The header box's engine, as the plugin picks it: by catalogue size unless mkdocs.yml names one.
-        engine = settings.header_search
-        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        engine = header_engine(len(catalogue.papers), choice=settings.header_search)
         content = generate_site(
             catalogue,
             site_url=settings.site_url,

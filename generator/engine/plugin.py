@@ -43,7 +43,6 @@ from generator.pages.tree import fill_summary, generated_tree
 from generator.records.catalogue import CatalogueError, LoadCache, load_catalogue
 from generator.search.index import SearchIndexError, build_search_index
 
-# Generated pages Pagefind indexes (they carry data-pagefind-body): papers and reading lists.
 # Pages Pagefind indexes carry this marker (paper and reading-list pages).
 SEARCH_BODY = "data-pagefind-body"
 # CATALOGUE_SEARCH=off: `mkdocs build` writes the site only, `python -m generator search SITE` indexes it.
@@ -129,8 +128,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.content = serve.last_good or SiteContent(pages={}, files={}, summary="")
             config.extra["header_search"] = config.extra.get("header_search", "lunr")
             return config
-        engine = self.config.header_search
-        engine = header_engine(len(catalogue.papers)) if engine == "auto" else engine
+        engine = header_engine(len(catalogue.papers), choice=self.config.header_search)
         if serve is not None:  # reused pages never reach lunr: the header box searches the Pagefind index
             engine = "pagefind"
         if serve is not None:

@@ -61,8 +61,11 @@ SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 LUNR_MAX_PAPERS = 1500
 
 
-def header_engine(paper_count: int, *, lunr_max_papers: int = LUNR_MAX_PAPERS) -> str:
-    """``"lunr"`` (Material's search) for small catalogues, ``"pagefind"`` above the budget."""
+def header_engine(paper_count: int, *, choice: str = "auto", lunr_max_papers: int = LUNR_MAX_PAPERS) -> str:
+    """The header box's engine: ``choice`` (the plugin's ``header_search`` option) unless it is
+    ``"auto"``; then ``"lunr"`` (Material's search) for small catalogues, ``"pagefind"`` above the budget."""
+    if choice != "auto":
+        return choice
     return "lunr" if paper_count <= lunr_max_papers else "pagefind"
 
 
